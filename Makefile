@@ -1,0 +1,65 @@
+# Every target installs what it needs: a fresh clone only needs Python 3.11 (and root or sudo
+# for Debian's chromium, used by the browser tests, the PDF booklet and the benchmark).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VERSION ?= dev
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: serve build test test-fast validate offline livret release bench chromium clean vendor
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Debian's chromium (never a browser downloaded by a test tool).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; }
+	@command -v pdftotext >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
+
+serve: $(BIN)/.installed
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(BIN)/.installed
+	$(BIN)/mkdocs build --strict --site-dir site
+
+validate: $(BIN)/.installed
+	$(BIN)/commons-wiki validate
+
+test: $(BIN)/.installed chromium
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
+
+# Without the browser tests, for a quick loop while editing.
+test-fast: $(BIN)/.installed
+	$(BIN)/python -m pytest -q -m "not browser and not slow" -p no:cacheprovider
+
+offline: $(BIN)/.installed
+	$(BIN)/python -m commons_wiki.release offline --version $(VERSION)
+
+livret: $(BIN)/.installed chromium
+	$(BIN)/python -m commons_wiki.release livret --version $(VERSION)
+
+release: $(BIN)/.installed chromium
+	$(BIN)/python -m commons_wiki.release all --version $(VERSION)
+
+bench: $(BIN)/.installed chromium
+	$(BIN)/python benchmarks/run.py
+
+# Refresh the npm files we vendor (committed; the build never downloads anything).
+vendor:
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent iframe-worker@1 lunr-languages@1 >/dev/null && \
+	for f in *.tgz; do tar xzf $$f; mv package $${f%.tgz}; done && \
+	cp iframe-worker-*/shim/index.js $(CURDIR)/overrides/assets/vendor/iframe-worker/shim.js && \
+	cp iframe-worker-*/LICENSE $(CURDIR)/overrides/assets/vendor/iframe-worker/LICENSE && \
+	cp lunr-languages-*/lunr.fr.js $(CURDIR)/overrides/assets/vendor/lunr-languages/lunr.fr.js && \
+	cp lunr-languages-*/LICENSE $(CURDIR)/overrides/assets/vendor/lunr-languages/LICENSE
+
+clean:
+	rm -rf site dist .pytest_cache

@@ -1,0 +1,232 @@
+"""Load every record of the project, validate it, and index it.
+
+``load_catalogue(root)`` is the single entry point used by the CLI, the MkDocs plugin and the
+tests. It never raises for a content mistake: problems are collected in ``catalogue.problems``.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .frontmatter import Parsed, parse_markdown, parse_yaml, read_text
+from .problems import Problem, format_path
+from .project import Project, as_list, get_field, load_project
+from .validate import KEBAB, format_checker, make_validator_class, schema_problems
+
+
+@dataclass
+class Record:
+    collection: str
+    id: str                 # slug (file name without .md) or the record's id field
+    file: str               # project-relative source path
+    data: dict
+    body: str = ""
+    parsed: Parsed | None = None
+    base: tuple = ()        # path prefix inside the parsed file (yaml-list records)
+    title: str = ""
+
+    def line_of(self, *path) -> int:
+        return self.parsed.line_of(self.base + tuple(path)) if self.parsed else 0
+
+
+@dataclass
+class Catalogue:
+    project: Project
+    records: dict = field(default_factory=dict)     # collection -> {id: Record}, in id order
+    problems: list = field(default_factory=list)
+
+    # -- lookups ---------------------------------------------------------------
+    def __getitem__(self, collection) -> dict:
+        return self.records.get(collection, {})
+
+    def terms_of(self, record: Record, taxonomy: str) -> list:
+        tax = self.project.taxonomies[taxonomy]
+        return [str(v) for v in as_list(get_field(record.data, tax.field))]
+
+    def records_for_term(self, taxonomy: str, term_id: str, collection: str | None = None) -> list:
+        out = []
+        for cname, recs in self.records.items():
+            if collection and cname != collection:
+                continue
+            out += [r for r in recs.values() if term_id in self.terms_of(r, taxonomy)]
+        return out
+
+    def used_terms(self, taxonomy: str) -> list:
+        tax = self.project.taxonomies[taxonomy]
+        ref = self.project.referentials[tax.referential]
+        used = set()
+        for recs in self.records.values():
+            for r in recs.values():
+                used.update(self.terms_of(r, taxonomy))
+        return [t for t in ref.terms if t in used] if tax.only_used else list(ref.terms)
+
+    def related(self, record: Record, limit: int = 5, minimum: int = 3) -> list:
+        """Closest records of the same collection by shared taxonomy terms (Jaccard-like score)."""
+        mine = {(t, v) for t in self.project.taxonomies for v in self.terms_of(record, t)}
+        scored = []
+        for other in self[record.collection].values():
+            if other.id == record.id:
+                continue
+            theirs = {(t, v) for t in self.project.taxonomies for v in self.terms_of(other, t)}
+            shared = len(mine & theirs)
+            if shared:
+                scored.append((-shared / len(mine | theirs), -shared, other.id, other))
+        scored.sort(key=lambda x: x[:3])
+        return [s[3] for s in scored[:max(limit, 0)]] if len(scored) >= minimum or scored else []
+
+    def backlinks(self, target: Record, field_name: str = "fiches") -> list:
+        """Records (of any collection) whose ``field_name`` cites ``target``."""
+        out = []
+        for recs in self.records.values():
+            for r in recs.values():
+                if target.id in as_list(r.data.get(field_name)) and r is not target:
+                    out.append(r)
+        return out
+
+
+def _files(folder: Path, suffixes: tuple) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in suffixes)
+
+
+def load_catalogue(root: Path | str, schema_dir: str = "schema", only: list | None = None) -> Catalogue:
+    project = load_project(root, schema_dir)
+    cat = Catalogue(project)
+    cat.problems.extend(project.problems)
+    root = project.root
+    parsed_files: dict[str, list] = {}
+
+    # 1. read and parse every file (ids first, so references can be checked)
+    for cname, col in project.collections.items():
+        folder = root / col.folder
+        cat.records[cname] = {}
+        if not folder.exists():
+            continue
+        if col.format == "markdown":
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                rel = project.rel(path)
+                if path.suffix != ".md":
+                    if not col.in_docs_dir:
+                        cat.problems.append(Problem(rel, 0, "", f"seuls des fichiers .md sont permis dans {col.folder}/"))
+                    continue
+                slug = path.relative_to(folder).with_suffix("").as_posix()
+                if not col.in_docs_dir and not KEBAB.match(slug):
+                    cat.problems.append(Problem(rel, 0, "", "nom de fichier invalide : minuscules, chiffres et tirets seulement, "
+                                                           f"par exemple « {_slugify(path.stem)}.md »"))
+                text, errs = read_text(path, rel)
+                cat.problems.extend(errs)
+                if text is None:
+                    continue
+                parsed = parse_markdown(text, rel)
+                cat.problems.extend(parsed.problems)
+                data = parsed.data if isinstance(parsed.data, dict) else {}
+                if parsed.data is not None and not isinstance(parsed.data, dict):
+                    cat.problems.append(Problem(rel, 2, "", "l'en-tête doit être une suite de champs « nom: valeur »"))
+                rec = Record(cname, slug + ".md" if col.in_docs_dir else slug, rel, data, parsed.body, parsed)
+                rec.title = str(data.get(col.title_field) or slug)
+                cat.records[cname][rec.id] = rec
+                parsed_files.setdefault(cname, []).append(rec)
+        else:  # yaml-list: each file holds a list of records
+            for path in _files(folder, (".yml", ".yaml")):
+                rel = project.rel(path)
+                text, errs = read_text(path, rel)
+                cat.problems.extend(errs)
+                if text is None:
+                    continue
+                parsed = parse_yaml(text, rel)
+                cat.problems.extend(parsed.problems)
+                if parsed.data is None and not parsed.problems:
+                    continue
+                if not isinstance(parsed.data, list):
+                    if not parsed.problems:
+                        cat.problems.append(Problem(rel, 1, "", "le fichier doit contenir une liste d'éléments (« - id: … »)"))
+                    continue
+                for i, item in enumerate(parsed.data):
+                    item = item if isinstance(item, dict) else {}
+                    rid = str(item.get(col.id_field) or f"{path.stem}[{i}]")
+                    rec = Record(cname, rid, rel, item, "", parsed, base=(i,))
+                    rec.title = str(item.get(col.title_field) or rid)
+                    if rid in cat.records[cname]:
+                        first = cat.records[cname][rid]
+                        cat.problems.append(Problem(rel, rec.line_of(col.id_field), f"[{i}].{col.id_field}",
+                                                    f"identifiant « {rid} » déjà utilisé ({first.file}:{first.line_of(col.id_field)})"))
+                        continue
+                    cat.records[cname][rid] = rec
+                    parsed_files.setdefault(cname, []).append(rec)
+
+    # 2. validate each record against its schema, referentials and references
+    ids = {c: set(recs) for c, recs in cat.records.items()}
+    ids["pages"] = {r.id for r in cat.records.get("pages", {}).values()} if "pages" in cat.records else set()
+    Validator = make_validator_class(project.referentials, ids)
+    checker = format_checker()
+    for cname, col in project.collections.items():
+        validator = Validator(col.schema, format_checker=checker)
+        for rec in parsed_files.get(cname, []):
+            if rec.parsed.problems and rec.parsed.data is None:
+                continue  # unreadable YAML: already reported
+            prefix = "" if not rec.base else format_path(rec.base)
+            for p in schema_problems(validator, rec.data, rec.file, rec.parsed.line_of, rec.base):
+                cat.problems.append(Problem(p.file, p.line, (prefix + ("." if prefix and p.field else "") + p.field) if prefix else p.field, p.message))
+            _check_headings(rec, col, cat.problems)
+    _check_consistency(cat)
+    _check_duplicates(cat)
+    cat.problems = sorted(set(cat.problems))
+    # keep records in a stable, human order
+    for cname in cat.records:
+        cat.records[cname] = dict(sorted(cat.records[cname].items()))
+    return cat
+
+
+def _check_headings(rec: Record, col, problems: list) -> None:
+    if not col.required_headings:
+        return
+    found = {m.group(1).strip() for m in re.finditer(r"^##\s+(.+?)\s*#*\s*$", rec.body, re.M)}
+    for h in col.required_headings:
+        if h not in found:
+            problems.append(Problem(rec.file, rec.parsed.body_line if rec.parsed else 0, "",
+                                    f"le texte doit contenir une section « ## {h} »"))
+
+
+def _check_consistency(cat: Catalogue) -> None:
+    """Cross-field rules of wiki.yml, e.g. a département's region is among the regions."""
+    for rule in cat.project.config.get("consistency") or []:
+        ref = cat.project.referentials.get(rule["referential"])
+        if not ref:
+            continue
+        for recs in cat.records.values():
+            for rec in recs.values():
+                values = get_field(rec.data, rule["field"])
+                within = [str(v) for v in as_list(get_field(rec.data, rule["within"]))]
+                if not isinstance(values, list):
+                    continue
+                for i, v in enumerate(values):
+                    term = ref.terms.get(str(v))
+                    expected = term.extra.get(rule["attribute"]) if term else None
+                    if expected and str(expected) not in within:
+                        path = tuple(rule["field"].split(".")) + (i,)
+                        cat.problems.append(Problem(rec.file, rec.line_of(*path), format_path(path),
+                                                    f"le département {term.label} ({v}) est en région « {expected} », "
+                                                    f"absente de {rule['within']}"))
+
+
+def _check_duplicates(cat: Catalogue) -> None:
+    for cname, col in cat.project.collections.items():
+        if not col.unique_together:
+            continue
+        seen = {}
+        for rec in cat.records[cname].values():
+            key = tuple(str(get_field(rec.data, f) or "").strip().lower() for f in col.unique_together)
+            if not all(key):
+                continue
+            if key in seen:
+                other = seen[key]
+                cat.problems.append(Problem(rec.file, rec.line_of(col.title_field), col.title_field,
+                                            f"doublon : même {' et '.join(col.unique_together)} que {other.file}"))
+            else:
+                seen[key] = rec
+
+
+def _slugify(text: str) -> str:
+    from .validate import fold
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "fiche"

@@ -1,0 +1,82 @@
+"""Command line: commons-wiki validate | new | export."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .catalogue import load_catalogue
+from .problems import format_problems
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder upwards that has schema/wiki.yml."""
+    start = start.resolve()
+    for folder in [start, *start.parents]:
+        if (folder / "schema" / "wiki.yml").exists():
+            return folder
+    return start
+
+
+def cmd_validate(args) -> int:
+    root = find_root(Path(args.root or "."))
+    cat = load_catalogue(root)
+    problems = cat.problems
+    if args.paths:
+        wanted = {Path(p).resolve() for p in args.paths}
+
+        def keep(p):
+            f = (root / p.file).resolve()
+            return any(f == w or w in f.parents for w in wanted)
+        problems = [p for p in problems if keep(p)]
+    out = format_problems(problems, args.format)
+    if out:
+        print(out, file=sys.stdout)
+    if args.format == "text" and not problems:
+        counts = ", ".join(f"{len(v)} {k}" for k, v in cat.records.items())
+        print(f"({counts})")
+    return 1 if problems else 0
+
+
+def cmd_new(args) -> int:
+    from .scaffold import new_record
+    root = find_root(Path(args.root or "."))
+    return new_record(root, args.collection, args, sys.stdin, sys.stdout)
+
+
+def cmd_export(args) -> int:
+    from .export import write_exports
+    root = find_root(Path(args.root or "."))
+    cat = load_catalogue(root)
+    if cat.problems:
+        print(format_problems(cat.problems), file=sys.stderr)
+        return 1
+    for path in write_exports(cat, Path(args.out), version=args.version):
+        print(path)
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="commons-wiki", description="Valider, créer et exporter les fiches du wiki.")
+    parser.add_argument("--root", help="dossier du projet (par défaut : le dossier courant ou un parent)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="vérifier toutes les fiches, pages et ressources")
+    v.add_argument("paths", nargs="*", help="limiter le rapport à ces fichiers ou dossiers")
+    v.add_argument("--format", choices=["text", "github", "json"], default="text")
+    v.set_defaults(func=cmd_validate)
+    n = sub.add_parser("new", help="créer un nouveau fichier (par exemple : new fiche)")
+    n.add_argument("collection", help="type d'élément, par exemple « fiche »")
+    n.add_argument("--territoire", help="nom du territoire (sinon demandé)")
+    n.add_argument("--titre", help="nom de l'initiative (sinon demandé)")
+    n.add_argument("--non-interactif", action="store_true", help="ne rien demander ; laisser les champs à remplir")
+    n.set_defaults(func=cmd_new)
+    e = sub.add_parser("export", help="écrire les données ouvertes (JSON, CSV, datapackage)")
+    e.add_argument("--out", default="dist/donnees")
+    e.add_argument("--version", default="dev")
+    e.set_defaults(func=cmd_export)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

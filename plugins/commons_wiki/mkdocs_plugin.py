@@ -1,0 +1,82 @@
+"""Thin MkDocs glue: load + validate before anything renders, add fiches and generated views,
+fix edit links, and run the post-build exports and checks. The work itself lives in the core."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File
+
+from .catalogue import load_catalogue
+from .problems import format_problems
+from .views import Renderer
+
+
+class CommonsWikiConfig(Config):
+    schema_dir = opt.Type(str, default="schema")
+    templates_dir = opt.Type(str, default="templates")
+    exports = opt.Type(bool, default=True)
+    checks = opt.Type(bool, default=True)
+
+
+class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
+    def on_config(self, config):
+        self.root = Path(config.config_file_path).resolve().parent
+        self.catalogue = load_catalogue(self.root, self.config.schema_dir)
+        if self.catalogue.problems:
+            raise PluginError("Le contenu comporte des erreurs ; rien n'a été publié.\n"
+                              + format_problems(self.catalogue.problems))
+        settings = {
+            "repo_url": (config.repo_url or "").rstrip("/"),
+            "edit_branch": "main",
+            "version": config.extra.get("version_wiki", "dev"),
+            "offline": bool(config.extra.get("offline")),
+            "site_name": config.site_name,
+            "site_url": config.site_url or "",
+            "use_directory_urls": config.use_directory_urls,
+        }
+        self.settings = settings
+        self.renderer = Renderer(self.catalogue, self.root / self.config.templates_dir, settings)
+        self.sources = {}   # docs path -> project file behind it (for edit links)
+        return config
+
+    def on_files(self, files, config):
+        project = self.catalogue.project
+        for name, col in project.collections.items():
+            if not col.published or col.in_docs_dir:
+                continue
+            for record in self.catalogue[name].values():
+                page = self.renderer.record_page(record)
+                files.append(File.generated(config, page, content=self.renderer.render_record(record)))
+                self.sources[page] = record.file
+        for page, content in self.renderer.views().items():
+            existing = files.get_file_from_path(page)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, page, content=content))
+        self.sources.update(self.renderer.term_sources())
+        return files
+
+    def on_page_context(self, context, page, config, nav):
+        source = self.sources.get(page.file.src_uri)
+        repo = self.settings["repo_url"]
+        if repo:
+            if source:
+                page.edit_url = f"{repo}/edit/{self.settings['edit_branch']}/{source}"
+            elif page.file.generated_by:
+                page.edit_url = None   # generated views have no single source file
+        return context
+
+    def on_post_build(self, config):
+        site = Path(config.site_dir)
+        if self.config.exports:
+            from .export import write_site_exports
+            write_site_exports(self.catalogue, site, self.settings)
+        if self.config.checks:
+            from .checks import check_site
+            problems = check_site(self.catalogue, site, self.renderer)
+            if problems:
+                raise PluginError("Vérification après construction en échec :\n" + "\n".join(problems))

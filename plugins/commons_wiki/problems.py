@@ -1,0 +1,55 @@
+"""Problems found in the sources, and the three ways to print them."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str          # path relative to the project root, with forward slashes
+    line: int          # 1-based; 0 when the problem concerns the whole file
+    field: str         # "thematiques[2]", "" when not about one field
+    message: str       # in French, for contributors
+
+    def text(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+    def github(self) -> str:
+        # GitHub annotations: the message must not contain raw newlines or '%'.
+        msg = (f"{self.field}: {self.message}" if self.field else self.message)
+        msg = msg.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        line = f",line={self.line}" if self.line else ""
+        return f"::error file={self.file}{line}::{msg}"
+
+
+class ContentError(Exception):
+    """Raised by the build when the sources hold problems; carries all of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__(format_problems(self.problems))
+
+
+def format_problems(problems: list[Problem], fmt: str = "text") -> str:
+    problems = sorted(problems)
+    if fmt == "github":
+        return "\n".join(p.github() for p in problems)
+    if fmt == "json":
+        return json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2)
+    lines = [p.text() for p in problems]
+    n = len(problems)
+    lines.append(f"{n} problème{'s' if n > 1 else ''} trouvé{'s' if n > 1 else ''}." if n else "Aucun problème.")
+    return "\n".join(lines)
+
+
+def format_path(path) -> str:
+    """("moyens", "financiers", 0, "montant") -> "moyens.financiers[0].montant"."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

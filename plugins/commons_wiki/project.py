@@ -1,0 +1,183 @@
+"""The project description (schema/wiki.yml), its referentials and schemas."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .frontmatter import parse_yaml, read_text
+from .problems import Problem
+
+DEFAULT_SCHEMA_DIR = "schema"
+PROJECT_FILE = "wiki.yml"
+
+
+@dataclass
+class Term:
+    id: str
+    label: str
+    short_label: str
+    description: str
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Referential:
+    name: str
+    title: str
+    singular: str
+    description: str
+    terms: dict  # id -> Term, in file order
+    file: str
+
+    def label(self, term_id, short=False) -> str:
+        term = self.terms.get(str(term_id))
+        if term is None:
+            return str(term_id)
+        return term.short_label if short else term.label
+
+
+@dataclass
+class Collection:
+    name: str
+    folder: str
+    format: str                     # "markdown" | "yaml-list"
+    schema: dict
+    schema_file: str
+    url: str = ""
+    title_field: str = "title"
+    id_field: str = ""
+    date_field: str = ""
+    template: str = ""
+    required_headings: list = field(default_factory=list)
+    unique_together: list = field(default_factory=list)
+    in_docs_dir: bool = False
+    published: bool = False
+
+
+@dataclass
+class Taxonomy:
+    name: str
+    field: str
+    referential: str
+    url: str
+    only_used: bool = False
+
+
+@dataclass
+class Project:
+    root: Path
+    schema_dir: Path
+    config: dict
+    referentials: dict            # name -> Referential
+    collections: dict             # name -> Collection
+    taxonomies: dict              # name -> Taxonomy
+    problems: list
+
+    @property
+    def name(self) -> str:
+        return self.config.get("name", "wiki")
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def _load_referential(name: str, spec: str, schema_dir: Path, root: Path, problems: list) -> Referential | None:
+    file, _, key = spec.partition("#")
+    path = schema_dir / file
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+    if not path.exists():
+        problems.append(Problem(rel, 0, "", f"référentiel « {name} » introuvable"))
+        return None
+    text, errs = read_text(path, rel)
+    if errs:
+        problems.extend(errs)
+        return None
+    parsed = parse_yaml(text, rel)
+    problems.extend(parsed.problems)
+    data = parsed.data
+    prefix = ()
+    if key:
+        data = (data or {}).get(key)
+        prefix = (key,)
+    if not isinstance(data, dict) or not isinstance(data.get("termes"), list):
+        problems.append(Problem(rel, parsed.line_of(prefix), "termes", "liste « termes » attendue"))
+        return None
+    terms = {}
+    for i, t in enumerate(data["termes"]):
+        where = prefix + ("termes", i)
+        missing = [k for k in ("id", "libelle", "libelle_court", "description") if not (isinstance(t, dict) and t.get(k) not in (None, ""))]
+        if missing:
+            problems.append(Problem(rel, parsed.line_of(where), f"termes[{i}]", "champ(s) manquant(s) : " + ", ".join(missing)))
+            continue
+        tid = str(t["id"])
+        if tid in terms:
+            problems.append(Problem(rel, parsed.line_of(where + ("id",)), f"termes[{i}].id", f"identifiant « {tid} » en double"))
+        extra = {k: v for k, v in t.items() if k not in ("id", "libelle", "libelle_court", "description")}
+        terms[tid] = Term(tid, str(t["libelle"]), str(t["libelle_court"]), str(t["description"]).strip(), extra)
+    return Referential(name, str(data.get("titre", name)), str(data.get("titre_singulier", name)),
+                       str(data.get("description", "")).strip(), terms, rel)
+
+
+def load_project(root: Path | str, schema_dir: str = DEFAULT_SCHEMA_DIR) -> Project:
+    root = Path(root)
+    sdir = root / schema_dir
+    problems: list[Problem] = []
+    cfg_path = sdir / PROJECT_FILE
+    rel = f"{schema_dir}/{PROJECT_FILE}"
+    config: dict = {}
+    if not cfg_path.exists():
+        problems.append(Problem(rel, 0, "", "fichier de description du wiki introuvable"))
+    else:
+        text, errs = read_text(cfg_path, rel)
+        problems.extend(errs)
+        if text is not None:
+            parsed = parse_yaml(text, rel)
+            problems.extend(parsed.problems)
+            config = parsed.data if isinstance(parsed.data, dict) else {}
+
+    referentials = {}
+    for name, spec in (config.get("referentials") or {}).items():
+        ref = _load_referential(name, str(spec), sdir, root, problems)
+        if ref:
+            referentials[name] = ref
+
+    collections = {}
+    for name, c in (config.get("collections") or {}).items():
+        schema_file = sdir / c["schema"]
+        try:
+            schema = json.loads(schema_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            problems.append(Problem(f"{schema_dir}/{c['schema']}", 0, "", f"schéma illisible : {exc}"))
+            schema = {}
+        collections[name] = Collection(
+            name=name, folder=c["folder"], format=c.get("format", "markdown"), schema=schema,
+            schema_file=f"{schema_dir}/{c['schema']}", url=c.get("url", name), title_field=c.get("title_field", "title"),
+            id_field=c.get("id_field", ""), date_field=c.get("date_field", ""), template=c.get("template", ""),
+            required_headings=list(c.get("required_headings") or []), unique_together=list(c.get("unique_together") or []),
+            in_docs_dir=bool(c.get("in_docs_dir")), published=bool(c.get("published")))
+
+    taxonomies = {name: Taxonomy(name, t["field"], t["referential"], t.get("url", name), bool(t.get("only_used")))
+                  for name, t in (config.get("taxonomies") or {}).items()}
+    for t in taxonomies.values():
+        if t.referential not in referentials:
+            problems.append(Problem(rel, 0, f"taxonomies.{t.name}", f"référentiel « {t.referential} » inconnu"))
+    return Project(root, sdir, config, referentials, collections, taxonomies, problems)
+
+
+def get_field(data, dotted: str):
+    """Value at "territoire.regions" in a record (None when absent)."""
+    for part in dotted.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
+
+
+def as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,208 @@
+"""Schema, referential and cross-reference checks, with French messages.
+
+Three custom schema keywords tie the JSON Schema to the project:
+  x-referentiel: <name>   the value must be a term id of that referential
+  x-reference: <collection>  the value must be the id of a record of that collection
+  x-url: true             http, https or mailto only
+  x-email-generique: true an organisation's address, not a person's
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from urllib.parse import urlparse
+
+import jsonschema
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+
+from .problems import Problem, format_path
+
+TYPE_FR = {"string": "un texte", "integer": "un nombre entier", "number": "un nombre", "array": "une liste",
+           "object": "un bloc de champs", "boolean": "true ou false", "null": "vide (null)"}
+
+# Local parts that name a function, not a person (mairie.ayen@, contact@, accueil.mairie@…).
+GENERIC_MAIL_WORDS = {"mairie", "contact", "accueil", "info", "infos", "information", "secretariat", "bonjour",
+                      "hello", "communication", "mission", "missionaccueil", "admin", "direction", "association",
+                      "asso", "office", "tourisme", "service", "services", "secretariat", "animation", "projet",
+                      "projets", "tierslieu", "cdc", "com", "courrier", "general", "reception", "equipe"}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: used for suggestions and search tests."""
+    text = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def suggest(value, candidates: dict) -> str | None:
+    """Nearest known id; ``candidates`` maps comparable text (ids, labels) to the id."""
+    folded = {fold(k): v for k, v in candidates.items()}
+    key = fold(value)
+    if key in folded:
+        return folded[key]
+    match = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.6)
+    return folded[match[0]] if match else None
+
+
+def is_personal_mail(address: str) -> bool:
+    local = address.split("@", 1)[0].lower()
+    parts = [p for p in re.split(r"[.\-_]", local) if p]
+    if any(fold(p) in GENERIC_MAIL_WORDS or fold(p).startswith(("mairie", "contact", "accueil", "mission")) for p in parts):
+        return False
+    # prenom.nom, p.nom, prenom-nom: two alphabetic words joined by a separator
+    return len(parts) >= 2 and all(p.isalpha() for p in parts)
+
+
+def make_validator_class(referentials: dict, ids_by_collection: dict):
+    """A Draft 2020-12 validator that also knows our x- keywords."""
+
+    def x_referentiel(validator, ref_name, instance, schema):
+        ref = referentials.get(ref_name)
+        if ref is None or not isinstance(instance, (str, int)):
+            return
+        if str(instance) not in ref.terms:
+            cands = {}
+            for t in ref.terms.values():
+                cands[t.id] = t.id
+                cands[t.label] = t.id
+                cands[t.short_label] = t.id
+            guess = suggest(str(instance), cands)
+            hint = f" (vouliez-vous dire « {guess} » ?)" if guess else f" ; valeurs possibles : {', '.join(list(ref.terms)[:20])}{'…' if len(ref.terms) > 20 else ''}"
+            yield ValidationError(f"« {instance} » n'existe pas dans le référentiel {ref.title.lower()}{hint}", validator="x-referentiel")
+
+    def x_reference(validator, collection, instance, schema):
+        known = ids_by_collection.get(collection)
+        if known is None or not isinstance(instance, str):
+            return
+        if instance not in known:
+            guess = suggest(instance, {k: k for k in known})
+            hint = f" (vouliez-vous dire « {guess} » ?)" if guess else ""
+            yield ValidationError(f"« {instance} » ne correspond à aucun élément de « {collection} »{hint}", validator="x-reference")
+
+    def x_url(validator, enabled, instance, schema):
+        if not enabled or not isinstance(instance, str):
+            return
+        parsed = urlparse(instance.strip())
+        if parsed.scheme not in ("http", "https", "mailto"):
+            yield ValidationError(f"« {instance} » : seules les adresses http://, https:// ou mailto: sont acceptées", validator="x-url")
+        elif parsed.scheme != "mailto" and not parsed.netloc:
+            yield ValidationError(f"« {instance} » n'est pas une adresse web complète", validator="x-url")
+        elif instance != instance.strip() or any(c in instance for c in ' "<>'):
+            yield ValidationError(f"« {instance} » contient des espaces ou des caractères interdits", validator="x-url")
+
+    def x_email_generique(validator, enabled, instance, schema):
+        if enabled and isinstance(instance, str) and is_personal_mail(instance):
+            yield ValidationError(f"« {instance} » ressemble à l'adresse d'une personne : indiquez une adresse générique "
+                                  "(mairie@, contact@…) ou ajoutez la personne dans « personnes » avec son consentement",
+                                  validator="x-email-generique")
+
+    return jsonschema.validators.extend(Draft202012Validator, {
+        "x-referentiel": x_referentiel, "x-reference": x_reference,
+        "x-url": x_url, "x-email-generique": x_email_generique,
+    })
+
+
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-zA-Z]{2,}$")
+
+
+def format_checker() -> FormatChecker:
+    checker = FormatChecker(formats=())
+
+    @checker.checks("date", raises=ValueError)
+    def _date(value):
+        import datetime
+        if not isinstance(value, str):
+            return True
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
+        datetime.date.fromisoformat(value)
+        return True
+
+    @checker.checks("email")
+    def _email(value):
+        return not isinstance(value, str) or bool(_EMAIL.match(value))
+
+    @checker.checks("uri")
+    def _uri(value):
+        return not isinstance(value, str) or bool(urlparse(value).scheme)
+
+    return checker
+
+
+def _describe(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "vide"
+    if isinstance(value, (dict, list)):
+        return "un bloc" if isinstance(value, dict) else "une liste"
+    s = str(value)
+    return f"« {s[:60]}{'…' if len(s) > 60 else ''} »"
+
+
+def french_message(err: ValidationError):
+    """(path, message) in French for a jsonschema error (a list of them for unknown fields)."""
+    path = tuple(err.absolute_path)
+    v, val, inst = err.validator, err.validator_value, err.instance
+    if v == "required":
+        missing = [k for k in val if isinstance(inst, dict) and k not in inst]
+        name = missing[0] if missing else "?"
+        return path + (name,), "champ obligatoire manquant"
+    if v == "additionalProperties":
+        props = set((err.schema.get("properties") or {}).keys())
+        extras = [k for k in inst if k not in props] if isinstance(inst, dict) else []
+        out = []
+        for name in extras:
+            guess = suggest(str(name), {p: p for p in props})
+            hint = f" (vouliez-vous dire « {guess} » ?)" if guess else f" ; champs permis : {', '.join(sorted(props))}"
+            out.append((path + (name,), f"champ inconnu{hint}"))
+        return out
+    if v == "type":
+        types = val if isinstance(val, list) else [val]
+        return path, f"doit être {' ou '.join(TYPE_FR.get(t, t) for t in types)}, pas {_describe(inst)}"
+    if v == "enum":
+        guess = suggest(str(inst), {str(x): str(x) for x in val})
+        hint = f" (vouliez-vous dire « {guess} » ?)" if guess and guess != str(inst) else ""
+        return path, f"{_describe(inst)} n'est pas une valeur permise{hint} ; valeurs possibles : {', '.join(map(str, val))}"
+    if v == "minItems":
+        return path, f"au moins {val} élément{'s' if val > 1 else ''} attendu{'s' if val > 1 else ''} (il y en a {len(inst)})"
+    if v == "maxItems":
+        return path, f"au plus {val} élément{'s' if val > 1 else ''} permis (il y en a {len(inst)})"
+    if v == "minLength":
+        return path, f"texte trop court ({len(inst)} caractères, minimum {val})"
+    if v == "maxLength":
+        return path, f"texte trop long ({len(inst)} caractères, maximum {val})"
+    if v == "pattern":
+        return path, f"{_describe(inst)} n'a pas le format attendu ({err.schema.get('description', val)})"
+    if v == "format":
+        what = {"date": "une date AAAA-MM-JJ valide", "email": "une adresse électronique valide",
+                "uri": "une adresse web complète (https://…)"}.get(val, val)
+        return path, f"{_describe(inst)} n'est pas {what}"
+    if v in ("minimum", "exclusiveMinimum"):
+        return path, f"{inst} est trop petit (minimum {val})"
+    if v in ("maximum", "exclusiveMaximum"):
+        return path, f"{inst} est trop grand (maximum {val})"
+    if v == "uniqueItems":
+        seen, dup = set(), None
+        for x in inst:
+            key = repr(x)
+            if key in seen:
+                dup = x
+                break
+            seen.add(key)
+        return path, f"la liste contient deux fois {_describe(dup)}"
+    if v.startswith("x-"):
+        return path, err.message
+    return path, err.message  # pragma: no cover - keywords we do not use
+
+
+def schema_problems(validator, data, rel: str, line_of, base: tuple = ()) -> list[Problem]:
+    problems = []
+    for err in validator.iter_errors(data):
+        found = french_message(err)
+        for path, message in (found if isinstance(found, list) else [found]):
+            problems.append(Problem(rel, line_of(base + path), format_path(path), message))
+    return problems
+
+
+KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -1,0 +1,285 @@
+"""Render records and generated pages from Jinja templates (the project's templates/ folder).
+
+Everything a template prints with ``{{ }}`` is escaped for Markdown *and* HTML, so a hostile
+value in front matter (``<script>``, ``[x](javascript:…)``) is shown as text, never run.
+Templates mark trusted HTML with ``|safe`` or by building it with ``Markup``.
+"""
+from __future__ import annotations
+
+import datetime
+import html
+import json
+import posixpath
+import re
+
+import jinja2
+from markupsafe import Markup
+
+from .catalogue import Catalogue, Record
+from .project import as_list, get_field
+
+# One pass, one entity per character: HTML and Markdown both show the text literally.
+_ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'[]()*_`\\|{}#!~\n"})
+
+
+def md_escape(value) -> Markup:
+    """Text that Markdown and HTML will both show literally (Markup passes through)."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, Markup):
+        return value
+    return Markup(str(value).translate(_ESCAPES).replace("&#10;", " "))
+
+
+def french_number(value, decimals: int | None = None) -> str:
+    """301000 -> '301 000' (narrow no-break space), 1.6 -> '1,6'."""
+    if value is None or value == "":
+        return ""
+    if decimals is None:
+        decimals = 0 if float(value) == int(float(value)) else 2
+    text = f"{float(value):,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
+    return text.rstrip("0").rstrip(",") if decimals and "," in text else text
+
+
+def euros(value) -> str:
+    return f"{french_number(value)}\u00a0€" if value not in (None, "") else ""
+
+
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+
+
+def date_fr(value) -> str:
+    try:
+        d = datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{d.day}{'er' if d.day == 1 else ''} {MONTHS[d.month - 1]} {d.year}"
+
+
+def url_of(md_path: str, directory_urls: bool = True) -> str:
+    """Docs-relative .md path -> site URL path, as MkDocs builds it."""
+    base = md_path[:-3] if md_path.endswith(".md") else md_path
+    if not directory_urls:
+        return base + ".html"
+    if base == "index":
+        return ""
+    if base.endswith("/index"):
+        return base[:-5]
+    return base + "/"
+
+
+def relative(from_page: str, to_page: str, directory_urls: bool = True) -> str:
+    """Final relative URL from one page to another (raw HTML links are not rewritten by MkDocs,
+    so we compute what MkDocs would: ``x/`` with directory URLs, ``x.html`` without)."""
+    target = to_page
+    anchor = ""
+    if "#" in target:
+        target, anchor = target.split("#", 1)
+        anchor = "#" + anchor
+    src, dst = url_of(from_page, directory_urls), url_of(target, directory_urls)
+    folder = src if src.endswith("/") or not src else posixpath.dirname(src) + "/"
+    rel = posixpath.relpath(dst or ".", folder.rstrip("/") or ".")
+    if dst.endswith("/") or not dst:
+        rel = "./" if rel == "." else rel + "/"
+    return rel + anchor
+
+
+def json_script(value) -> Markup:
+    """JSON safe to embed in <script type="application/json"> (no '</script>' break-out)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+class Renderer:
+    def __init__(self, cat: Catalogue, templates_dir, settings: dict | None = None):
+        self.cat = cat
+        self.project = cat.project
+        self.settings = settings or {}
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            autoescape=True, finalize=md_escape, undefined=jinja2.ChainableUndefined,
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        self.env.filters.update(
+            euros=euros, nombre=french_number, date_fr=date_fr, as_list=as_list, json_script=json_script,
+            attr=lambda v: Markup(html.escape("" if v is None else str(v), quote=True)),
+            safe=lambda v: Markup(v), field=get_field)
+        self.env.globals.update(cat=cat, project=self.project, refs=self.project.referentials,
+                                taxonomies=self.project.taxonomies, settings=self.settings, relative=relative,
+                                Markup=Markup, search_tags=self.search_tags, jsonld=self.jsonld)
+        self.env.globals["catalogue_data"] = self.catalogue_data
+        self.env.globals["departement_map"] = self.departement_map
+        self.funders = self._funder_index()
+
+    # -- helpers for templates ------------------------------------------------------
+    def search_tags(self, record: Record) -> list:
+        """Labels of the record's terms, handed to the search index as tags."""
+        tags = []
+        for name, tax in self.project.taxonomies.items():
+            ref = self.project.referentials[tax.referential]
+            tags += [ref.label(v, short=True) for v in self.cat.terms_of(record, name)]
+        return list(dict.fromkeys(tags))
+
+    def _funder_index(self) -> dict:
+        """Folded name or alias -> resource record, for linking funders named in fiches."""
+        from .validate import fold
+        index = {}
+        for rec in self.cat["ressources"].values() if "ressources" in self.cat.records else []:
+            for name in [rec.data.get("nom", "")] + list(rec.data.get("alias") or []):
+                if name:
+                    index[fold(name)] = rec
+        return index
+
+    def funder_records(self, text: str) -> list:
+        from .validate import fold
+        key = fold(text)
+        found = []
+        for name, rec in sorted(self.funders.items(), key=lambda x: -len(x[0])):
+            if re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", key) and rec not in found:
+                found.append(rec)
+        return found
+
+    def jsonld(self, record: Record) -> Markup:
+        from .export import jsonld_for
+        return json_script(jsonld_for(self.cat, record, self.settings))
+
+    # -- catalogue and map data ---------------------------------------------------------
+    def _facet_values(self, facet: dict, record: Record) -> list:
+        if facet.get("taxonomy"):
+            return self.cat.terms_of(record, facet["taxonomy"])
+        value = get_field(record.data, facet["field"])
+        if "bands" in facet:
+            for band in facet["bands"]:
+                if value is not None and band.get("min", float("-inf")) <= value < band.get("max", float("inf")):
+                    return [band["id"]]
+            return []
+        if "values" in facet:
+            return [v["id"] for v in facet["values"] if v["value"] == value and type(v["value"]) is type(value)]
+        if facet.get("subfield"):
+            return sorted({str(x.get(facet["subfield"])) for x in as_list(value) if isinstance(x, dict)})
+        return [str(v) for v in as_list(value)]
+
+    def catalogue_data(self, page: str) -> dict:
+        """Facets with initial counts, and one compact entry per fiche (embedded in the page)."""
+        from .validate import fold
+        conf = self.project.config.get("catalogue") or {}
+        facets = conf.get("facets") or []
+        fiches = list(self.cat["fiches"].values())
+        entries = []
+        for rec in fiches:
+            text = " ".join(" ".join(map(str, as_list(get_field(rec.data, f)))) for f in conf.get("text_fields", []))
+            entries.append({"id": rec.id, "url": relative(page, self.record_page(rec), self.settings.get("use_directory_urls", True)),
+                            "text": fold(text), "f": {fc["name"]: self._facet_values(fc, rec) for fc in facets}})
+        out_facets = []
+        for fc in facets:
+            counts: dict = {}
+            for e in entries:
+                for v in e["f"][fc["name"]]:
+                    counts[v] = counts.get(v, 0) + 1
+            if fc.get("taxonomy"):
+                ref = self.project.referentials[self.project.taxonomies[fc["taxonomy"]].referential]
+                options = [{"id": t, "label": ref.label(t, short=True)} for t in ref.terms if t in counts]
+            elif "bands" in fc:
+                options = [{"id": b["id"], "label": b["label"]} for b in fc["bands"]]
+            elif "values" in fc:
+                options = [{"id": v["id"], "label": v["label"]} for v in fc["values"]]
+            else:
+                options = [{"id": v, "label": v} for v in sorted(counts)]
+            for o in options:
+                o["count"] = counts.get(o["id"], 0)
+            out_facets.append({"name": fc["name"], "label": fc["label"], "options": options})
+        return {"facets": out_facets, "fiches": entries}
+
+    def departement_map(self, page: str) -> dict:
+        from .geo import department_shapes
+        view_box, transform, shapes = department_shapes()
+        by_dep: dict = {}
+        for rec in self.cat["fiches"].values():
+            for code in self.cat.terms_of(rec, "departements"):
+                by_dep.setdefault(code, []).append(rec)
+        ref = self.project.referentials["departements"]
+        directory_urls = self.settings.get("use_directory_urls", True)
+        parts = [f'<svg class="cw-map__svg" viewBox="{view_box}" role="img" aria-labelledby="cw-map-title" '
+                 f'xmlns="http://www.w3.org/2000/svg"><title id="cw-map-title">Carte des départements de France '
+                 f'({len(by_dep)} avec au moins une fiche)</title><g transform="{transform}">']
+        for code, d, tr in shapes:
+            t_attr = f' transform="{tr}"' if tr else ""
+            if code in by_dep:
+                names = ", ".join(f"{r.data['territoire']['nom']}" for r in by_dep[code])
+                label = html.escape(f"{ref.label(code)} ({code}) : {names}", quote=True)
+                url = html.escape(relative(page, self.term_page("departements", code), directory_urls), quote=True)
+                parts.append(f'<a href="{url}" class="cw-map__dep cw-map__dep--active" data-departement="{code}" '
+                             f'aria-label="{label}"><title>{label}</title><path d="{d}"{t_attr}/></a>')
+            else:
+                parts.append(f'<path class="cw-map__dep" d="{d}"{t_attr} aria-hidden="true"/>')
+        parts.append("</g></svg>")
+        entries = [{"code": c, "label": ref.label(c), "fiches": by_dep[c],
+                    "url": relative(page, self.term_page("departements", c), directory_urls)}
+                   for c in ref.terms if c in by_dep]
+        return {"svg": "".join(parts), "entries": entries}
+
+    # -- urls -------------------------------------------------------------------
+    def record_page(self, record: Record) -> str:
+        col = self.project.collections[record.collection]
+        if col.in_docs_dir:
+            return record.id
+        return f"{col.url}/{record.id}.md"
+
+    def term_page(self, taxonomy: str, term_id: str) -> str:
+        return f"{self.project.taxonomies[taxonomy].url}/{term_id}.md"
+
+    def _context(self, page: str, **extra) -> dict:
+        directory_urls = self.settings.get("use_directory_urls", True)
+
+        def link(target: str) -> str:
+            return relative(page, target, directory_urls)
+        def funder_link(text: str) -> Markup:
+            recs = self.funder_records(text)
+            out = md_escape(text)
+            if recs:
+                out += " (" + ", ".join(
+                    f'<a href="{html.escape(link("ressources/repertoire.md") + "#" + r.id, quote=True)}">{md_escape(r.data["nom"])}</a>'
+                    for r in recs) + ")"
+            return Markup(out)
+        return dict(page=page, link=link, record_page=self.record_page, term_page=self.term_page,
+                    funder_link=funder_link, **extra)
+
+    def render(self, template: str, page: str, **extra) -> str:
+        return self.env.get_template(template).render(**self._context(page, **extra))
+
+    # -- records ----------------------------------------------------------------
+    def render_record(self, record: Record) -> str:
+        col = self.project.collections[record.collection]
+        page = self.record_page(record)
+        return self.render(col.template, page, record=record, r=record.data, body=Markup(record.body))
+
+    # -- generated views ----------------------------------------------------------
+    def views(self) -> dict:
+        """{docs-relative path: markdown} for every view declared in wiki.yml."""
+        out = {}
+        for view in self.project.config.get("views") or []:
+            per = view.get("per")
+            if per == "taxonomy":
+                for name, tax in self.project.taxonomies.items():
+                    page = view["output"].format(url=tax.url)
+                    out[page] = self.render(view["template"], page, taxonomy=name, tax=tax,
+                                            ref=self.project.referentials[tax.referential])
+            elif per == "term":
+                for name, tax in self.project.taxonomies.items():
+                    ref = self.project.referentials[tax.referential]
+                    for term_id in self.cat.used_terms(name):
+                        page = view["output"].format(url=tax.url, term=term_id)
+                        out[page] = self.render(view["template"], page, taxonomy=name, tax=tax, ref=ref,
+                                                term=ref.terms[term_id])
+            else:
+                out[view["output"]] = self.render(view["template"], view["output"])
+        return out
+
+    def term_sources(self) -> dict:
+        """Docs path of each generated term page -> the referential file it comes from (edit links)."""
+        out = {}
+        for name, tax in self.project.taxonomies.items():
+            ref = self.project.referentials[tax.referential]
+            out[f"{tax.url}/index.md"] = ref.file
+            for term_id in self.cat.used_terms(name):
+                out[self.term_page(name, term_id)] = ref.file
+        return out
