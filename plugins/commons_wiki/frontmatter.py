@@ -5,6 +5,7 @@ Dates stay strings (the schema checks their format), duplicate keys and tabs are
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,7 +48,10 @@ class Parsed:
 
 
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(rel, 0, "", f"fichier illisible ({exc.strerror or exc})")]
     try:
         text = raw.decode("utf-8-sig")  # a BOM is accepted and dropped
     except UnicodeDecodeError as exc:
@@ -56,40 +60,91 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
-def _build(node, path, offset, lines, problems, rel, loader):
-    lines[path] = node.start_mark.line + 1 + offset
-    if isinstance(node, yaml.MappingNode):
-        out = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, (str, int, float, bool)) or key is None:
-                key = str(key)
-            if key in out:
-                problems.append(Problem(rel, key_node.start_mark.line + 1 + offset, format_path(path + (key,)),
-                                        f"la clé « {key} » est écrite deux fois (la seconde écraserait la première)"))
-            lines[path + (key,)] = key_node.start_mark.line + 1 + offset
-            out[key] = _build(value_node, path + (key,), offset, lines, problems, rel, loader)
-            lines[path + (key,)] = key_node.start_mark.line + 1 + offset
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(n, path + (i,), offset, lines, problems, rel, loader) for i, n in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+# Hostile YAML guards: an alias that contains itself, or aliases multiplying one another
+# ("billion laughs"), would otherwise recurse forever or fill the memory.
+MAX_NODES = 200_000
+MAX_DEPTH = 60
+
+
+class _TooBig(Exception):
+    def __init__(self, line: int, message: str):
+        self.line, self.message = line, message
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _build(root, offset, lines, problems, rel, loader):
+    """Python values from the YAML node tree, recording the line of every path in ``lines``."""
+    budget = [MAX_NODES]
+    open_nodes = set()   # containers being built: an alias back to one of them is a cycle
+
+    def value_of(node, path):
+        line = node.start_mark.line + 1 + offset
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _TooBig(line, "en-tête trop volumineux (alias YAML démultipliés ?)")
+        if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
+            lines[path] = line
+            return node.value  # most values: skip the constructor machinery (2x faster load)
+        lines[path] = line
+        if type(node) is yaml.ScalarNode:
+            return loader.construct_object(node, deep=True)
+        if id(node) in open_nodes:
+            raise _TooBig(line, "alias YAML qui se contient lui-même")
+        if len(open_nodes) >= MAX_DEPTH:
+            raise _TooBig(line, f"blocs imbriqués sur plus de {MAX_DEPTH} niveaux")
+        open_nodes.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [value_of(n, path + (i,)) for i, n in enumerate(node.value)]
+            out = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == _STR_TAG and type(key_node) is yaml.ScalarNode:
+                    key = key_node.value
+                else:
+                    key = loader.construct_object(key_node, deep=True)
+                    if not isinstance(key, (str, int, float, bool)) or key is None:
+                        key = str(key)
+                key_line = key_node.start_mark.line + 1 + offset
+                key_path = path + (key,)
+                if key in out:
+                    problems.append(Problem(rel, key_line, format_path(key_path),
+                                            f"la clé « {key} » est écrite deux fois (la seconde écraserait la première)"))
+                out[key] = value_of(value_node, key_path)
+                lines[key_path] = key_line  # a field's line is its key's line, not its value's
+            return out
+        finally:
+            open_nodes.discard(id(node))
+
+    return value_of(root, ())
+
+
+_LEADING_TAB = re.compile(r"^ *\t", re.M)
 
 
 def parse_yaml(text: str, rel: str, offset: int = 0) -> Parsed:
     """Parse YAML text; ``offset`` is the number of file lines before ``text``."""
     result = Parsed()
-    for i, line in enumerate(text.split("\n")):
-        stripped = line.lstrip(" ")
-        if stripped.startswith("\t"):
-            result.problems.append(Problem(rel, i + 1 + offset, "", "tabulation en début de ligne : YAML n'accepte que des espaces pour l'indentation"))
+    if "\t" in text:
+        for m in _LEADING_TAB.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1 + offset
+            result.problems.append(Problem(rel, line, "", "tabulation en début de ligne : YAML n'accepte que des espaces pour l'indentation"))
     if result.problems:
         return result
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is not None:
-            result.data = _build(node, (), offset, result.lines, result.problems, rel, loader)
+            result.data = _build(node, offset, result.lines, result.problems, rel, loader)
+    except _TooBig as exc:
+        result.data = None
+        result.problems.append(Problem(rel, exc.line, "", exc.message))
+    except yaml.reader.ReaderError as exc:
+        # a control character (NUL, BEL…): PyYAML gives its position in the text, not a line
+        line = text[: exc.position].count("\n") + 1 + offset
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        result.problems.append(Problem(rel, line, "", f"caractère de contrôle interdit (U+{code:04X}) : supprimez-le"))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else 0
@@ -131,6 +186,9 @@ _YAML_FR = {
     "found unexpected end of stream": "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
     "expected <block end>, but found '<block sequence start>'": "indentation incohérente",
     "expected <block end>, but found '<block mapping start>'": "indentation incohérente",
+    "could not determine a constructor for the tag": "étiquette YAML « !… » non permise ; écrivez une valeur simple",
+    "found undefined alias": "alias YAML « * » sans ancre correspondante",
+    "found duplicate anchor": "ancre YAML « & » définie deux fois",
 }
 
 

@@ -30,7 +30,7 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
             raise PluginError("Le contenu comporte des erreurs ; rien n'a été publié.\n"
                               + format_problems(self.catalogue.problems))
         settings = {
-            "repo_url": (config.repo_url or "").rstrip("/"),
+            "repo_url": (config.extra.get("repository") or config.repo_url or "").rstrip("/"),
             "edit_branch": "main",
             "version": config.extra.get("version_wiki", "dev"),
             "offline": bool(config.extra.get("offline")),
@@ -64,10 +64,14 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
         source = self.sources.get(page.file.src_uri)
         repo = self.settings["repo_url"]
         if repo:
+            branch = self.settings["edit_branch"]
             if source:
-                page.edit_url = f"{repo}/edit/{self.settings['edit_branch']}/{source}"
+                page.edit_url = f"{repo}/edit/{branch}/{source}"
             elif page.file.generated_by:
                 page.edit_url = None   # generated views have no single source file
+            else:
+                docs = Path(config.docs_dir).resolve().relative_to(self.root).as_posix()
+                page.edit_url = f"{repo}/edit/{branch}/{docs}/{page.file.src_uri}"
         return context
 
     def on_post_build(self, config):

@@ -21,7 +21,9 @@ class Problem:
         msg = (f"{self.field}: {self.message}" if self.field else self.message)
         msg = msg.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         line = f",line={self.line}" if self.line else ""
-        return f"::error file={self.file}{line}::{msg}"
+        # property values also escape ',' and ':' (GitHub's workflow-command syntax)
+        file = self.file.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+        return f"::error file={file}{line}::{msg}"
 
 
 class ContentError(Exception):

@@ -79,6 +79,8 @@ class Project:
         return self.config.get("name", "wiki")
 
     def rel(self, path: Path) -> str:
+        if path.is_relative_to(self.root):  # the usual case, without resolving symlinks (slow)
+            return path.relative_to(self.root).as_posix()
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:

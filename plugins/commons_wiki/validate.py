@@ -9,6 +9,7 @@ Three custom schema keywords tie the JSON Schema to the project:
 from __future__ import annotations
 
 import difflib
+import operator
 import re
 import unicodedata
 from urllib.parse import urlparse
@@ -145,9 +146,9 @@ def french_message(err: ValidationError):
     path = tuple(err.absolute_path)
     v, val, inst = err.validator, err.validator_value, err.instance
     if v == "required":
+        # jsonschema raises one error for all the missing fields: report each of them
         missing = [k for k in val if isinstance(inst, dict) and k not in inst]
-        name = missing[0] if missing else "?"
-        return path + (name,), "champ obligatoire manquant"
+        return [(path + (name,), "champ obligatoire manquant") for name in missing]
     if v == "additionalProperties":
         props = set((err.schema.get("properties") or {}).keys())
         extras = [k for k in inst if k not in props] if isinstance(inst, dict) else []
@@ -196,7 +197,89 @@ def french_message(err: ValidationError):
     return path, err.message  # pragma: no cover - keywords we do not use
 
 
+# Keywords whose subschemas fast_valid() does not walk itself: a schema using them goes
+# straight to jsonschema.
+_APPLICATORS = {"$ref", "$dynamicRef", "$recursiveRef", "allOf", "anyOf", "oneOf", "not", "if", "dependentSchemas",
+                "dependencies", "prefixItems", "additionalItems", "contains", "patternProperties", "propertyNames",
+                "unevaluatedItems", "unevaluatedProperties"}
+
+
+_PLAIN_TYPES = {str: "string", dict: "object", list: "array"}
+_LENGTHS = {"minLength": (str, operator.ge), "maxLength": (str, operator.le),
+            "minItems": (list, operator.ge), "maxItems": (list, operator.le)}
+
+
+def _plan(schema) -> list | None:
+    """The keywords of ``schema`` that fast_valid() checks (annotations dropped), None if it cannot."""
+    cached = _PLANS.get(id(schema))
+    if cached and cached[0] is schema:
+        return cached[1]
+    plan = []
+    for key, value in schema.items():
+        if key in _APPLICATORS:
+            plan = None
+            break
+        if key not in _ANNOTATIONS:
+            plan.append((key, value))
+    if len(_PLANS) > 10_000:  # `mkdocs serve` reloads the schemas at each rebuild
+        _PLANS.clear()
+    _PLANS[id(schema)] = (schema, plan)  # keeping the schema alive keeps its id unique
+    return plan
+
+
+_PLANS: dict = {}
+_ANNOTATIONS = {"title", "description", "$schema", "$id", "$comment", "$defs", "definitions", "$anchor",
+                "$vocabulary", "default", "examples", "deprecated", "readOnly", "writeOnly", "x-version"}
+
+
+def fast_valid(validator, schema, instance) -> bool:
+    """True only when ``instance`` is certainly valid: a quick walk for the common case.
+
+    jsonschema creates a validator object at each level it descends (~5 ms per fiche); here we
+    walk properties and items ourselves and call jsonschema's own functions for the leaf keywords
+    (enum, pattern, format, x-…), so the verdict is the same. Any error, or any keyword we do
+    not walk ($ref, anyOf…), answers False and the caller asks jsonschema for the detailed errors.
+    """
+    if schema is True:
+        return True
+    if not isinstance(schema, dict):
+        return False
+    plan = _plan(schema)
+    if plan is None:
+        return False
+    for key, value in plan:
+        if key == "properties":
+            if isinstance(instance, dict):
+                for name, sub in value.items():
+                    if name in instance and not fast_valid(validator, sub, instance[name]):
+                        return False
+        elif key == "additionalProperties":
+            if isinstance(instance, dict):
+                known = schema.get("properties") or {}
+                for name, item in instance.items():
+                    if name not in known and (value is False or not fast_valid(validator, value, item)):
+                        return False
+        elif key == "items":
+            if isinstance(instance, list):
+                for item in instance:
+                    if not fast_valid(validator, value, item):
+                        return False
+        elif key == "type" and _PLAIN_TYPES.get(type(instance)) in (value if isinstance(value, list) else (value,)):
+            continue  # the usual case, decided without jsonschema's type checker
+        elif key in _LENGTHS:
+            kind, compare = _LENGTHS[key]
+            if isinstance(instance, kind) and not compare(len(instance), value):
+                return False
+        else:  # a leaf keyword, checked by jsonschema's own function (unknown ones are annotations)
+            check = validator.VALIDATORS.get(key)
+            if check and next(iter(check(validator, value, instance, schema) or ()), None) is not None:
+                return False
+    return True
+
+
 def schema_problems(validator, data, rel: str, line_of, base: tuple = ()) -> list[Problem]:
+    if fast_valid(validator, validator.schema, data):
+        return []
     problems = []
     for err in validator.iter_errors(data):
         found = french_message(err)

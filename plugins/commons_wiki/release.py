@@ -1,0 +1,338 @@
+"""Release files: offline zip, PDF booklet, open data, content changelog, checksums.
+
+    python -m commons_wiki.release offline|livret|all --version 2026.1 [--dist dist]
+
+Everything written to dist/ is reproducible: two runs on the same commit give byte-identical
+files. The build date is the last commit's date (SOURCE_DATE_EPOCH, which MkDocs honours for
+the sitemap), zip entries are sorted with a fixed date and fixed permissions, and the dates
+Chromium writes into the PDF are replaced by that same date.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import yaml
+
+from .catalogue import load_catalogue
+from .frontmatter import parse_markdown
+from .problems import format_problems
+
+CHROMIUM = "/usr/bin/chromium"
+ONLINE_CONFIG = "mkdocs.yml"
+OFFLINE_CONFIG = "mkdocs.offline.yml"
+ZIP_MIN_EPOCH = 315532800  # 1980-01-01: zip dates cannot be earlier
+
+
+class ReleaseError(Exception):
+    """A step failed; the message (in French) says which and why."""
+
+
+# -- small helpers ------------------------------------------------------------------------
+def project_name(root: Path) -> str:
+    config = yaml.safe_load((root / "schema" / "wiki.yml").read_text(encoding="utf-8")) or {}
+    return str(config.get("name") or "wiki")
+
+
+def _git(root: Path, *args) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+
+
+def source_date_epoch(root: Path) -> int:
+    """SOURCE_DATE_EPOCH if set, else the last commit's date, else 1980-01-01."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if not value:
+        result = _git(root, "log", "-1", "--format=%ct")
+        value = result.stdout.strip() if result.returncode == 0 else ""
+    try:
+        return max(int(value), ZIP_MIN_EPOCH)
+    except ValueError:
+        return ZIP_MIN_EPOCH
+
+
+@contextmanager
+def _environ(**values):
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update({k: str(v) for k, v in values.items()})
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def build_site(root: Path, config_file: str, site_dir: Path, version: str, epoch: int) -> Path:
+    """A real, strict MkDocs build (as `mkdocs build --strict`), with the release version."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    with _environ(SOURCE_DATE_EPOCH=epoch, NO_MKDOCS_2_WARNING=1):
+        try:
+            cfg = load_config(config_file=str(root / config_file), site_dir=str(site_dir), strict=True)
+            # templates and exports read the version from extra.version_wiki
+            cfg.extra["version_wiki"] = version
+            cfg.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(cfg)
+            finally:
+                cfg.plugins.on_shutdown()
+        except (MkDocsException, SystemExit) as exc:
+            raise ReleaseError(f"la construction du site ({config_file}) a échoué : {exc}") from exc
+    return site_dir
+
+
+def write_zip(folder: Path, zip_path: Path, top: str, epoch: int) -> Path:
+    """Zip ``folder`` under one top folder ``top/``: sorted entries, fixed date and modes."""
+    date_time = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).timetuple()[:6]
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    with zipfile.ZipFile(zip_path, "w") as zf:
+        for path in files:
+            info = zipfile.ZipInfo(f"{top}/{path.relative_to(folder).as_posix()}", date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3                   # Unix, so that the mode below is honoured
+            info.external_attr = (0o100644 & 0xFFFF) << 16
+            zf.writestr(info, path.read_bytes(), compresslevel=9)
+    return zip_path
+
+
+# -- PDF booklet ------------------------------------------------------------------------------
+_A_HREF = re.compile(r'(<a\b[^>]*?\bhref=")([^"]*)(")')
+
+
+def _print_copy(site: Path, site_url: str) -> Path:
+    """livret/index.html with its page links made absolute (to the online site), A4 pages.
+
+    Printed from the disk, relative links would become file:///tmp/... in the PDF: useless to
+    a reader, and a different path on every run (the PDF would not be reproducible)."""
+    source = site / "livret" / "index.html"
+    if not source.exists():
+        raise ReleaseError("le site construit n'a pas de page livret/index.html")
+    base = site_url.rstrip("/") + "/livret/"
+
+    def absolute(m):
+        href = m.group(2)
+        if not href or href.startswith("#") or urlparse(href).scheme:
+            return m.group(0)
+        return m.group(1) + urljoin(base, href) + m.group(3)
+    html = _A_HREF.sub(absolute, source.read_text(encoding="utf-8"))
+    html = html.replace("</head>", "<style>@page { size: A4; }</style></head>", 1)
+    target = source.with_name("impression.html")
+    target.write_text(html, encoding="utf-8")
+    return target
+
+
+def _pdf_date(epoch: int) -> tuple[bytes, bytes]:
+    d = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+    return d.strftime("D:%Y%m%d%H%M%S+00'00'").encode(), d.strftime("%Y-%m-%dT%H:%M:%S").encode()
+
+
+def normalise_pdf_dates(data: bytes, epoch: int) -> bytes:
+    """Replace the creation/modification dates by the release date, keeping every byte offset
+    (the PDF's cross-reference table points into the file, so lengths must not change)."""
+    info_date, xmp_date = _pdf_date(epoch)
+
+    def same_length(new: bytes, old: bytes) -> bytes:
+        return new[:len(old)].ljust(len(old), b" ")
+
+    def info(m):
+        return m.group(1) + same_length(info_date, m.group(2)) + m.group(3)
+    data = re.sub(rb"(/(?:CreationDate|ModDate)\s*\()(D:[^)]*)(\))", info, data)
+
+    def xmp(m):
+        old = m.group(2)  # 2026-11-26T17:55:15+00:00: keep the time zone part as it was
+        return m.group(1) + xmp_date[:len(old)] + old[len(xmp_date):] + m.group(3)
+    return re.sub(rb"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)([^<]*)(</xmp:)", xmp, data)
+
+
+def print_pdf(html_file: Path, pdf_path: Path, epoch: int) -> Path:
+    if not Path(CHROMIUM).exists():
+        raise ReleaseError(f"{CHROMIUM} introuvable : installez le paquet Debian chromium (make chromium)")
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cw-chromium-") as profile:
+        cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+               "--no-first-run", "--disable-extensions", "--disable-background-networking",
+               f"--user-data-dir={profile}", f"--print-to-pdf={pdf_path}", html_file.resolve().as_uri()]
+        try:
+            result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        except subprocess.TimeoutExpired as exc:
+            raise ReleaseError("Chromium n'a pas fini d'imprimer le livret en 5 minutes") from exc
+    if result.returncode != 0 or not pdf_path.exists() or pdf_path.stat().st_size == 0:
+        raise ReleaseError("Chromium n'a pas produit le livret PDF :\n" + result.stderr[-2000:])
+    pdf_path.write_bytes(normalise_pdf_dates(pdf_path.read_bytes(), epoch))
+    return pdf_path
+
+
+def site_url(root: Path) -> str:
+    config = yaml.load((root / ONLINE_CONFIG).read_text(encoding="utf-8"), Loader=_LenientLoader) or {}
+    return str(config.get("site_url") or "https://example.invalid/")
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """mkdocs.yml may hold !ENV or !relative tags: read them as plain values."""
+
+
+_LenientLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+# -- content changelog --------------------------------------------------------------------
+def _title(text: str | None, slug: str) -> str:
+    if not text:
+        return slug
+    data = parse_markdown(text, slug).data
+    if isinstance(data, dict) and data.get("titre"):
+        where = (data.get("territoire") or {}).get("nom") if isinstance(data.get("territoire"), dict) else None
+        return f"{data['titre']} ({where})" if where else str(data["titre"])
+    return slug
+
+
+def content_changelog(root: Path, version: str, folder: str = "fiches") -> str:
+    """Fiches added, updated and removed since the previous v* tag (all added without a tag)."""
+    root = Path(root)
+    tag = None
+    described = _git(root, "describe", "--tags", "--abbrev=0", "--match", "v*")
+    if described.returncode == 0:
+        tag = described.stdout.strip() or None
+    changes = {"A": [], "M": [], "D": []}
+    if tag:
+        diff = _git(root, "diff", "--name-status", "--no-renames", tag, "HEAD", "--", f"{folder}/")
+        if diff.returncode != 0:
+            raise ReleaseError(f"git diff depuis {tag} a échoué : {diff.stderr.strip()}")
+        for line in diff.stdout.splitlines():
+            status, _, path = line.partition("\t")
+            if not path.endswith(".md"):
+                continue
+            kind = {"A": "A", "D": "D"}.get(status[:1], "M")
+            if kind == "D":
+                old = _git(root, "show", f"{tag}:{path}")
+                text = old.stdout if old.returncode == 0 else None
+            else:
+                text = (root / path).read_text(encoding="utf-8") if (root / path).exists() else None
+            changes[kind].append((Path(path).stem, _title(text, Path(path).stem)))
+    else:
+        for path in sorted((root / folder).glob("*.md")):
+            changes["A"].append((path.stem, _title(path.read_text(encoding="utf-8"), path.stem)))
+
+    since = f"depuis {tag}" if tag else "première version publiée"
+    lines = [f"# Évolution du contenu – version {version}", "", f"Fiches expériences, {since}.", ""]
+    for kind, heading in (("A", "Fiches ajoutées"), ("M", "Fiches mises à jour"), ("D", "Fiches retirées")):
+        items = sorted(changes[kind])
+        lines += [f"## {heading} ({len(items)})", ""]
+        lines += [f"- {title} — `{folder}/{slug}.md`" for slug, title in items] or ["Aucune."]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_checksums(dist: Path) -> Path:
+    files = sorted(p for p in dist.rglob("*") if p.is_file() and p.name != "SHA256SUMS")
+    lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(dist).as_posix()}" for p in files]
+    out = dist / "SHA256SUMS"
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+# -- the three commands ------------------------------------------------------------------------
+def make_offline(root: Path, dist: Path, version: str, epoch: int, site: Path | None = None) -> Path:
+    name = project_name(root)
+    with tempfile.TemporaryDirectory(prefix="cw-offline-") as tmp:
+        site = site or build_site(root, OFFLINE_CONFIG, Path(tmp) / "site", version, epoch)
+        top = f"{name}-hors-ligne-{version}"
+        return write_zip(site, dist / f"{top}.zip", top, epoch)
+
+
+def make_livret(root: Path, dist: Path, version: str, epoch: int, site: Path | None = None) -> Path:
+    name = project_name(root)
+    with tempfile.TemporaryDirectory(prefix="cw-livret-") as tmp:
+        site = site or build_site(root, ONLINE_CONFIG, Path(tmp) / "site", version, epoch)
+        page = _print_copy(site, site_url(root))
+        try:
+            return print_pdf(page, dist / f"{name}-livret-{version}.pdf", epoch)
+        finally:
+            page.unlink(missing_ok=True)  # not part of the published site
+
+
+EXPORTED = ("donnees/fiches.json", "donnees/fiches.csv", "donnees/ressources.json",
+            "donnees/datapackage.json", "schema/fiche.schema.json", "flux.xml")
+
+
+def make_all(root: Path, dist: Path, version: str, epoch: int, out=sys.stdout) -> list:
+    cat = load_catalogue(root)
+    if cat.problems:
+        raise ReleaseError("le contenu comporte des erreurs ; aucune version n'a été produite.\n"
+                           + format_problems(cat.problems))
+    name = project_name(root)
+    if dist.exists():
+        shutil.rmtree(dist)
+    dist.mkdir(parents=True)
+    written = []
+    with tempfile.TemporaryDirectory(prefix="cw-release-") as tmp:
+        online = build_site(root, ONLINE_CONFIG, Path(tmp) / "en-ligne", version, epoch)
+        print("site en ligne construit", file=out)
+        # the open data, as published on the site (same version, same site URL in the feed)
+        for rel in EXPORTED:
+            target = dist / "donnees" / Path(rel).name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(online / rel, target)
+            written.append(target)
+        written.append(make_livret(root, dist, version, epoch, site=online))
+        top = f"{name}-site-{version}"
+        written.append(write_zip(online, dist / f"{top}.zip", top, epoch))
+        written.append(make_offline(root, dist, version, epoch))
+    changelog = dist / "CHANGELOG-contenu.md"
+    changelog.write_text(content_changelog(root, version), encoding="utf-8")
+    written.append(changelog)
+    written.append(write_checksums(dist))
+    return written
+
+
+def main(argv=None, root: Path | None = None, out=None) -> int:
+    out = out or sys.stdout
+    parser = argparse.ArgumentParser(prog="python -m commons_wiki.release",
+                                     description="Produire les fichiers d'une version du wiki dans dist/.")
+    parser.add_argument("what", choices=["offline", "livret", "all"],
+                        help="offline : zip hors ligne ; livret : PDF ; all : validation, site, zip, PDF, données, journal, sommes de contrôle")
+    parser.add_argument("--version", default="dev", help="numéro de version, par exemple 2026.1")
+    parser.add_argument("--dist", default=None, help="dossier de sortie (par défaut : dist/ du projet)")
+    parser.add_argument("--root", default=None, help="dossier du projet (par défaut : le dossier courant ou un parent)")
+    args = parser.parse_args(argv)
+    if root is None:
+        from .cli import find_root
+        root = find_root(Path(args.root or "."))
+    root = Path(root).resolve()
+    dist = Path(args.dist).resolve() if args.dist else root / "dist"
+    if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z._-]*", args.version):
+        print(f"version « {args.version} » invalide : lettres, chiffres, points et tirets seulement", file=sys.stderr)
+        return 2
+    epoch = source_date_epoch(root)
+    try:
+        if args.what == "offline":
+            written = [make_offline(root, dist, args.version, epoch)]
+        elif args.what == "livret":
+            written = [make_livret(root, dist, args.version, epoch)]
+        else:
+            written = make_all(root, dist, args.version, epoch, out)
+    except ReleaseError as exc:
+        print(f"Échec : {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path.relative_to(dist.parent) if path.is_relative_to(dist.parent) else path, file=out)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

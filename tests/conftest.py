@@ -1,0 +1,116 @@
+"""Shared fixtures: temporary copies of the project, real MkDocs builds, real headless Chromium."""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "plugins"))
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+PROJECT_PARTS = ["schema", "templates", "overrides", "content", "fiches", "ressources", "mkdocs.yml",
+                 "mkdocs.offline.yml"]
+CHROMIUM = "/usr/bin/chromium"
+
+
+def copy_project(dest: Path, with_content: bool = True) -> Path:
+    """A copy of the project's sources (not the venv, not git) in ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if not src.exists():
+            continue
+        if not with_content and part in ("fiches", "ressources"):
+            (dest / part).mkdir(exist_ok=True)
+            continue
+        if src.is_dir():
+            shutil.copytree(src, dest / part, dirs_exist_ok=True)
+        else:
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+def run_mkdocs(root: Path, config: str = "mkdocs.yml", site: Path | None = None, strict: bool = True):
+    """Run a real ``mkdocs build``; returns the CompletedProcess (never raises)."""
+    site = site or root / "site"
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / config), "-d", str(site)]
+    if strict:
+        cmd.append("--strict")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env, timeout=900)
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return copy_project(tmp_path / "proj")
+
+
+@functools.lru_cache(maxsize=None)
+def _built_site(config: str) -> Path:
+    import tempfile
+    tmp = Path(tempfile.mkdtemp(prefix="cw-site-"))
+    root = copy_project(tmp / "proj")
+    result = run_mkdocs(root, config, root / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Path:
+    """The real project's site, built once per test session (online configuration)."""
+    return _built_site("mkdocs.yml")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    pw_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: run `make test`, which installs it")
+    with pw_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                               args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                     "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site):
+    """Serve the built site on loopback (http://127.0.0.1:port/)."""
+    import http.server
+    import socketserver
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_site))
+    handler.log_message = lambda *a, **k: None
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page whose requests outside the site are blocked and recorded in page.external."""
+    ctx = browser.new_context(locale="fr-FR")
+    pg = ctx.new_page()
+    pg.external = []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("http://127.0.0.1", "file://", "data:", "blob:", "about:")):
+            r.continue_()
+        else:
+            pg.external.append(url)
+            r.abort()
+    ctx.route("**/*", route)
+    yield pg
+    ctx.close()
