@@ -314,7 +314,9 @@ def report(rows: list, search: dict | None, notes: list, profile: str | None) ->
            "« Nous » : le projet avec N fiches (les 15 vraies + N − 15 générées) et son plugin ; "
            "« vanilla » : Material seul, les mêmes pages de contenu et les mêmes N fiches en Markdown simple. "
            "Temps = durée réelle de `mkdocs build` (entre parenthèses : temps processeur du processus). "
-           "Taille = somme des fichiers de site/.", "",
+           "Taille = somme des fichiers de site/. "
+           f"Charge moyenne de la machine pendant la mesure (1 min) : {_load_note()} ; quand d'autres processus "
+           "occupent les cœurs, le temps processeur est plus fiable que la durée réelle.", "",
            "| N | build nous | build vanilla | ratio | site nous | site vanilla | index nous | index vanilla | validate (CLI) | load_catalogue |",
            "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for r in rows:
@@ -368,6 +370,20 @@ def report(rows: list, search: dict | None, notes: list, profile: str | None) ->
     return "\n".join(out) + "\n", ratios
 
 
+LOADS: list = []
+
+
+def _sample_load() -> None:
+    try:
+        LOADS.append(os.getloadavg()[0])
+    except OSError:  # pragma: no cover - not on Linux
+        pass
+
+
+def _load_note() -> str:
+    return f"de {min(LOADS):.1f} à {max(LOADS):.1f}" if LOADS else "inconnue"
+
+
 def _version(dist: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
     try:
@@ -396,10 +412,12 @@ def main(argv=None) -> int:
         print(f"N = {n} : préparation…", flush=True)
         ours = prepare_ours(workdir, n, args.seed)
         vanilla = prepare_vanilla(ours, workdir, n)
+        _sample_load()
         val = validation_time(ours)
         # vanilla first, then ours: each build pays the same cold/warm file cache
         v = build(vanilla, strict=False)
         o = build(ours)
+        _sample_load()
         rows.append({"n": n, "ours": o, "vanilla": v, "validate": val})
         print(f"  nous {o['wall']:.1f} s, vanilla {v['wall']:.1f} s, ratio {o['wall'] / v['wall']:.2f} ; "
               f"validate {val['cli']:.2f} s", flush=True)

@@ -77,6 +77,15 @@ def box(page, facet: str, option: str):
     return page.locator(f'#cw-facets input[name="{facet}"][value="{option}"]')
 
 
+def tick(page, facet: str, option: str):
+    """Tick an option as a visitor does: unfold its facet first if it is folded."""
+    details = page.locator("details.cw-facet").filter(
+        has=page.locator(f'input[name="{facet}"][value="{option}"]'))
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    box(page, facet, option).check()
+
+
 def tab_until(page, predicate_js: str, limit: int = 300) -> bool:
     """Press Tab until the focused element satisfies ``predicate_js`` (a JS expression on ``el``)."""
     for _ in range(limit):
@@ -99,7 +108,7 @@ def test_one_principle_then_a_region_filters_with_and_and_updates_the_counts(pag
     assert visible_cards(page) == set(fiches()), "sans filtre, le catalogue doit montrer toutes les fiches"
     assert status(page) == f"{total} fiche(s) sur {total}"
 
-    box(page, "principes", p).check()
+    tick(page, "principes", p)
     expected = with_principle(p)
     assert visible_cards(page) == expected
     assert status(page).startswith(f"{len(expected)} fiche(s) sur {total}")
@@ -111,7 +120,7 @@ def test_one_principle_then_a_region_filters_with_and_and_updates_the_counts(pag
         if box(page, "principes", other).count():
             assert shown_count(page, "principes", other) == len(with_principle(other)), other
 
-    box(page, "regions", r).check()
+    tick(page, "regions", r)
     both = with_principle(p) & in_region(r)
     assert visible_cards(page) == both
     assert len(both) < len(expected) or len(both) < len(in_region(r))
@@ -129,8 +138,8 @@ def test_two_options_of_one_facet_combine_with_or_and_reset_shows_everything(pag
                         key=lambda p: len(with_principle(p)))
     a, b = principles[0], principles[1]
     open_catalogue(page, site_server)
-    box(page, "principes", a).check()
-    box(page, "principes", b).check()
+    tick(page, "principes", a)
+    tick(page, "principes", b)
     assert visible_cards(page) == with_principle(a) | with_principle(b)
     page.locator("#cw-reset").click()
     assert visible_cards(page) == set(fiches())
@@ -166,8 +175,8 @@ def test_text_filter_ignores_accents_and_case_and_needs_every_word(page, site_se
 def test_filter_is_kept_in_the_address_and_restored_from_it(page, site_server):
     p, r = pick_principle_and_region()
     open_catalogue(page, site_server)
-    box(page, "principes", p).check()
-    box(page, "regions", r).check()
+    tick(page, "principes", p)
+    tick(page, "regions", r)
     page.locator("#cw-q").fill("commune")
     fragment = page.url.split("#", 1)[1]
     assert f"principes={p}" in fragment and f"regions={r}" in fragment and "q=commune" in fragment
@@ -198,6 +207,7 @@ def test_filter_is_kept_in_the_address_and_restored_from_it(page, site_server):
 def test_catalogue_can_be_driven_with_the_keyboard_only(page, site_server):
     p, _ = pick_principle_and_region()
     open_catalogue(page, site_server)
+    page.locator("article h1 + p").click()     # reading the introduction, then Tab
     reached = tab_until(page, f"el.matches('#cw-facets input[name=\"principes\"][value=\"{p}\"]')")
     assert reached, "la touche Tab n'atteint pas les cases du catalogue"
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
@@ -209,7 +219,7 @@ def test_catalogue_can_be_driven_with_the_keyboard_only(page, site_server):
     page.keyboard.press("Space")
     assert visible_cards(page) == set(fiches())
     # the reset button is reachable too
-    box(page, "principes", p).check()
+    tick(page, "principes", p)
     assert tab_until(page, "el.id === 'cw-reset'"), "la touche Tab n'atteint pas « Effacer les filtres »"
     page.keyboard.press("Enter")
     assert visible_cards(page) == set(fiches())
@@ -220,8 +230,8 @@ def test_catalogue_filters_from_a_file_url(page, built_site):
     p, r = pick_principle_and_region()
     page.goto((built_site / "catalogue" / "index.html").as_uri())
     page.wait_for_function("() => document.getElementById('cw-catalogue').dataset.cwReady === '1'")
-    box(page, "principes", p).check()
-    box(page, "regions", r).check()
+    tick(page, "principes", p)
+    tick(page, "regions", r)
     assert visible_cards(page) == with_principle(p) & in_region(r)
     assert page.url.startswith("file://") and f"principes={p}" in page.url
     page.reload()
@@ -244,6 +254,7 @@ def test_checklist_ticked_with_the_keyboard_is_kept_after_reload(page, site_serv
     question = checklist.locator("li.task-list-item").nth(1).locator("p").first.inner_text().strip()
     assert name == question and "Recommandation" not in name
 
+    checklist.locator("p").first.click()      # reading the checklist's title, then Tab
     assert tab_until(page, "el.matches('.checklist li.task-list-item input[type=checkbox]')"), \
         "la touche Tab n'atteint pas les cases de la check-list"
     ring = page.evaluate("() => getComputedStyle(document.activeElement.nextElementSibling, '::after').outlineStyle")
@@ -275,7 +286,14 @@ def test_checklist_ticked_with_the_keyboard_is_kept_after_reload(page, site_serv
 def test_checklist_prints_ticked_boxes_and_hides_its_buttons(page, site_server):
     page.goto(site_server + "methode/participation/")
     checklist = page.locator(".checklist").first
-    checklist.locator("label.task-list-control").first.click()
+    # a mouse click on the drawn box (a pseudo-element of the label) ticks the question
+    x, y = page.evaluate("""() => {
+        const span = document.querySelector('.checklist .task-list-indicator');
+        span.closest('li').scrollIntoView({block: 'center'});
+        const li = span.closest('li'), r = li.getBoundingClientRect(), s = getComputedStyle(span, '::before');
+        return [r.left + parseFloat(s.left) + parseFloat(s.width) / 2, r.top + parseFloat(s.top) + parseFloat(s.height) / 2];
+    }""")
+    page.mouse.click(x, y)
     assert checklist.locator("input").first.is_checked()
     page.emulate_media(media="print")
     marks = page.eval_on_selector_all(
@@ -307,7 +325,11 @@ def test_matrix_sorts_by_a_principle_column(page, site_server):
 
     # sorting by territory (text, French order) and following the row header link still work
     territory = page.locator("#cw-matrix thead th").first
-    territory.get_by_role("button").click()        # was ascending at load: now descending
+    territory.get_by_role("button").click()
+    assert territory.get_attribute("aria-sort") == "ascending"
+    names = page.eval_on_selector_all("#cw-matrix tbody th", "ths => ths.map(t => t.textContent.trim())")
+    assert names == page.evaluate("n => [...n].sort((a, b) => a.localeCompare(b, 'fr'))", names)
+    territory.get_by_role("button").click()
     assert territory.get_attribute("aria-sort") == "descending"
     names = page.eval_on_selector_all("#cw-matrix tbody th", "ths => ths.map(t => t.textContent.trim())")
     assert names == page.evaluate("n => [...n].sort((a, b) => b.localeCompare(a, 'fr'))", names)
@@ -315,7 +337,7 @@ def test_matrix_sorts_by_a_principle_column(page, site_server):
     fid = first.get_attribute("data-fiche")
     first.locator("th a").click()
     page.wait_for_url(re.compile(rf"/fiches/{re.escape(fid)}/$"))
-    assert page.locator("h1").inner_text().strip() == fiches()[fid].data["titre"]
+    assert page.locator("h1").inner_text().rstrip("¶").strip() == fiches()[fid].data["titre"]
     assert page.external == []
 
 

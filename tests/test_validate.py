@@ -339,8 +339,8 @@ def test_all_optional_blocks_absent_at_once(proj):
 
 # -- hostile junk: never a traceback ----------------------------------------------------------
 def _huge() -> bytes:
-    # ~30 MB: a real fiche with a very long body
-    return replace_once(JUCH, "## Contexte\n", "## Contexte\n" + ("Du texte sans fin. " * 50 + "\n") * 30000).encode()
+    # ~10 MB: a real fiche with a very long body
+    return replace_once(JUCH, "## Contexte\n", "## Contexte\n" + ("Du texte sans fin. " * 50 + "\n") * 10000).encode()
 
 
 JUNK = {
@@ -375,7 +375,7 @@ def test_huge_file_is_read(proj):
     (proj / "fiches" / "le-juch.md").write_bytes(_huge())
     cat = load_catalogue(proj)
     assert cat.problems == []
-    assert len(cat["fiches"]["le-juch"].body) > 25_000_000
+    assert len(cat["fiches"]["le-juch"].body) > 9_000_000
 
 
 def test_hostile_files_together_through_the_cli(proj):
@@ -407,6 +407,10 @@ def test_every_class_of_mistake_in_one_run(proj):
     (proj / "fiches" / "Mauvais Nom.md").write_text(JUCH.replace("Le Juch", "Ailleurs"), encoding="utf-8")  # name
     (proj / "fiches" / "notes.txt").write_text("brouillon", encoding="utf-8")               # other file
     (proj / "fiches" / "kergo.md").write_text(JUCH, encoding="utf-8")                         # duplicate
+    (proj / "fiches" / "latin.md").write_bytes(JUCH.replace("Le Juch", "Latin").encode("latin-1", errors="replace"))  # encoding
+    write(proj, "fiches/casse.md", JUCH.replace('"Le Juch"', '"Le Juch', 1))           # YAML syntax
+    sans = write(proj, "fiches/sans-contexte.md",                                               # heading
+                 JUCH.replace("Le Juch", "Sans contexte").replace("## Contexte\n", "## Avant\n"))
     rel_page = "content/ressources/financer.md"
     page = write(proj, rel_page, (ROOT / rel_page).read_text(encoding="utf-8").replace("fiches: [arvieu,", "fiches: [arvieux,"))
     res = "ressources/reseaux.yml"
@@ -428,6 +432,9 @@ def test_every_class_of_mistake_in_one_run(proj):
         f"fiches/ayen.md:{line_no(a_tab, chr(9))}: tabulation en début de ligne",
         "fiches/Mauvais Nom.md: nom de fichier invalide",
         "fiches/notes.txt: seuls des fichiers .md",
+        f"fiches/latin.md:{line_no(JUCH, 'électromobilité')}: le fichier n'est pas encodé en UTF-8",
+        "fiches/casse.md:", "YAML illisible",
+        f"fiches/sans-contexte.md:{line_no(sans, '---', after='licence:') + 1}: le texte doit contenir une section « ## Contexte »",
         "doublon : même titre et territoire.nom que",
         f"{rel_page}:{line_no(page, 'fiches: [arvieux')}: fiches[0]: « arvieux » ne correspond à aucun élément",
         f"{res}:{line_no((proj / res).read_text(encoding='utf-8'), '- id: banque-des-territoires', after='id: banque-des-territoires')}: ",

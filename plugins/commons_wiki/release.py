@@ -276,8 +276,10 @@ def make_all(root: Path, dist: Path, version: str, epoch: int, out=sys.stdout) -
         raise ReleaseError("le contenu comporte des erreurs ; aucune version n'a été produite.\n"
                            + format_problems(cat.problems))
     name = project_name(root)
+    if dist == root or dist in root.parents:
+        raise ReleaseError(f"le dossier de sortie {dist} contient le projet : choisissez un dossier à part (dist/)")
     if dist.exists():
-        shutil.rmtree(dist)
+        shutil.rmtree(dist)   # a release folder holds that release only (SHA256SUMS lists everything)
     dist.mkdir(parents=True)
     written = []
     with tempfile.TemporaryDirectory(prefix="cw-release-") as tmp:
