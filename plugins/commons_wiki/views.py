@@ -198,7 +198,7 @@ class Renderer:
                 by_dep.setdefault(code, []).append(rec)
         ref = self.project.referentials["departements"]
         directory_urls = self.settings.get("use_directory_urls", True)
-        parts = [f'<svg class="cw-map__svg" viewBox="{view_box}" role="img" aria-labelledby="cw-map-title" '
+        parts = [f'<svg class="cw-map__svg" viewBox="{view_box}" role="group" aria-labelledby="cw-map-title" '
                  f'xmlns="http://www.w3.org/2000/svg"><title id="cw-map-title">Carte des départements de France '
                  f'({len(by_dep)} avec au moins une fiche)</title><g transform="{transform}">']
         for code, d, tr in shapes:
