@@ -129,3 +129,12 @@ def test_home_page_ways_in_and_latest(built_site, cat):
 def test_fiches_are_not_in_the_navigation(built_site):
     nav = soup(built_site, "index.html").select_one("nav.md-nav--primary")
     assert not nav.select('a[href*="fiches/"]')
+
+
+def test_funders_link_to_their_resource_record(built_site):
+    for page in (built_site / "fiches").glob("*/index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "&lt;a href" not in html, page          # a link must never show up as text
+    kourou = soup(built_site, "fiches/kourou/index.html")
+    targets = {a["href"].split("#")[1] for a in kourou.select('td a[href*="ressources/repertoire/"]')}
+    assert {"feder", "feader"} <= targets

@@ -234,7 +234,7 @@ class Renderer:
             return relative(page, target, directory_urls)
         def funder_link(text: str) -> Markup:
             recs = self.funder_records(text)
-            out = md_escape(text)
+            out = str(md_escape(text))  # plain str: Markup + str would escape the link below
             if recs:
                 out += " (" + ", ".join(
                     f'<a href="{html.escape(link("ressources/repertoire.md") + "#" + r.id, quote=True)}">{md_escape(r.data["nom"])}</a>'
