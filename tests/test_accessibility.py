@@ -76,6 +76,8 @@ def set_palette(page, palette: str):
     scheme = PALETTES[palette]
     current = page.locator("body").get_attribute("data-md-color-scheme")
     if current != scheme:
+        if page.locator("input[data-md-toggle='search']").is_checked():
+            page.keyboard.press("Escape")   # the open search covers the header's toggle
         page.locator("form[data-md-component='palette'] label:visible").first.click()
         page.wait_for_function("s => document.body.getAttribute('data-md-color-scheme') === s", arg=scheme)
         page.wait_for_timeout(350)   # let Material's colour transitions finish before measuring contrast

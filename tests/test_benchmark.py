@@ -86,7 +86,15 @@ def test_offline_search_latency_is_measured(tmp_path):
     root = bench.prepare_ours(tmp_path / "work", 20, seed=2)
     config = bench.offline_config(root)
     bench.build(root, config, site="site-offline")
-    measured = bench.search_latency(root / "site-offline", throttle=1, timeout_s=30)
+    # In a separate process: Playwright's sync API cannot start twice in one process, and the
+    # session-wide browser fixture may already be running in this pytest worker.
+    import json, subprocess, sys
+    code = ("import json, sys; sys.path.insert(0, %r); import run as bench; "
+            "print(json.dumps(bench.search_latency(__import__('pathlib').Path(%r), throttle=1, timeout_s=30)))"
+            % (str(Path(bench.__file__).parent), str(root / "site-offline")))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    measured = json.loads(out.stdout.strip().splitlines()[-1])
     assert 0 < measured["first"] < 30
     assert 0 < measured["second"] < 30
     assert measured["external"] == []

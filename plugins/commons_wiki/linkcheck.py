@@ -160,14 +160,7 @@ def _scan(site_dir, base_path: str = "/", offline: bool = False):
     return broken, external
 
 
-def check_links(site_dir, base_path: str = "/", offline: bool = False) -> list[str]:
-    """French messages, one per broken link or anchor, with the pages where it occurs.
-
-    ``base_path`` is the path part of ``site_url`` (``/wiki/``): MkDocs writes root-absolute
-    links with it in 404.html. ``offline=True`` for a build meant to be opened from the disk.
-    Empty list: every internal link and anchor resolves.
-    """
-    broken, _ = _scan(site_dir, base_path, offline)
+def _messages(broken: dict) -> list[str]:
     messages = []
     for message, pages in sorted(broken.items()):
         shown = ", ".join(pages[:MAX_PAGES_SHOWN])
@@ -176,10 +169,25 @@ def check_links(site_dir, base_path: str = "/", offline: bool = False) -> list[s
     return messages
 
 
+def scan_links(site_dir, base_path: str = "/", offline: bool = False) -> tuple[list[str], dict[str, list[str]]]:
+    """Both results of one reading of the site: (messages of check_links, external_links)."""
+    broken, external = _scan(site_dir, base_path, offline)
+    return _messages(broken), dict(sorted(external.items()))
+
+
+def check_links(site_dir, base_path: str = "/", offline: bool = False) -> list[str]:
+    """French messages, one per broken link or anchor, with the pages where it occurs.
+
+    ``base_path`` is the path part of ``site_url`` (``/wiki/``): MkDocs writes root-absolute
+    links with it in 404.html. ``offline=True`` for a build meant to be opened from the disk.
+    Empty list: every internal link and anchor resolves.
+    """
+    return scan_links(site_dir, base_path, offline)[0]
+
+
 def external_links(site_dir, base_path: str = "/") -> dict[str, list[str]]:
     """{external URL: pages that link to it}: to check by hand, or with a network."""
-    _, external = _scan(site_dir, base_path)
-    return dict(sorted(external.items()))
+    return scan_links(site_dir, base_path)[1]
 
 
 def main(argv=None) -> int:
@@ -190,11 +198,11 @@ def main(argv=None) -> int:
     parser.add_argument("--offline", action="store_true", help="site destiné à être ouvert depuis le disque")
     parser.add_argument("--externes", action="store_true", help="lister aussi les liens externes")
     args = parser.parse_args(argv)
-    messages = check_links(args.site_dir, args.base_path, args.offline)
+    messages, external = scan_links(args.site_dir, args.base_path, args.offline)
     for m in messages:
         print(m)
     if args.externes:
-        for url, pages in external_links(args.site_dir, args.base_path).items():
+        for url, pages in external.items():
             print(f"externe : {url} ({len(pages)} page(s))")
     print(f"{len(messages)} lien(s) ou ancre(s) cassé(s)")
     return 1 if messages else 0
