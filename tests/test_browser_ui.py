@@ -153,7 +153,7 @@ def test_two_options_of_one_facet_combine_with_or_and_reset_shows_everything(pag
 def test_text_filter_ignores_accents_and_case_and_needs_every_word(page, site_server, built_site):
     html = (built_site / "catalogue" / "index.html").read_text(encoding="utf-8")
     data = json.loads(re.search(r'id="cw-catalogue-data">(.*?)</script>', html, re.S).group(1))
-    texts = {f["id"]: fold(f["text"]) for f in data["fiches"]}
+    texts = {f["id"]: fold(f["text"]) for f in data["records"]}
     with_energy = {fid for fid, t in texts.items() if "energie" in t}
     assert with_energy and set(fiches()) - with_energy, "choisir un mot présent dans une partie des fiches"
     # a second word found in some of those fiches only: both words are required

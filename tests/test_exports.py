@@ -28,19 +28,18 @@ def test_fiches_json_records_follow_the_published_schema(fiches_json, built_site
     # the schema published beside the data is the project's schema
     assert json.loads((built_site / "schema" / "fiche.schema.json").read_text(encoding="utf-8")) == SCHEMA
     validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-    records = fiches_json["fiches"]
-    assert sorted(r["id"] for r in records) == FICHES
-    for record in records:
-        # "id" is added by the export (the file name); the rest is the fiche as validated
-        fields = {k: v for k, v in record.items() if k != "id"}
-        errors = [f"{record['id']}: {'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(fields)]
+    records = fiches_json["fiches"]            # {id (the file name): the fiche as validated}
+    assert sorted(records) == FICHES
+    assert fiches_json["schema"] == "fiche.schema.json" and fiches_json["licence"]["name"] == "CC-BY-SA-4.0"
+    for fid, record in records.items():
+        errors = [f"{fid}: {'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(record)]
         assert not errors, "\n".join(errors)
 
 
 def test_fiches_json_omits_persons_without_consent(fiches_json):
-    for record in fiches_json["fiches"]:
+    for fid, record in fiches_json["fiches"].items():
         for person in record.get("contact", {}).get("personnes", []):
-            assert person["consentement"] is True, record["id"]
+            assert person["consentement"] is True, fid
 
 
 def test_csv_is_valid_against_its_datapackage(built_site):

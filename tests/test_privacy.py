@@ -77,7 +77,7 @@ def test_person_with_consent_appears_on_the_fiche(hostile_site):
 def test_consent_is_kept_in_the_open_data(hostile_site):
     import json
     data = json.loads((hostile_site / "donnees" / "fiches.json").read_text(encoding="utf-8"))
-    fiche = next(f for f in data["fiches"] if f["id"] == FICHE_ID)
+    fiche = data["fiches"][FICHE_ID]
     assert [p["nom"] for p in fiche["contact"]["personnes"]] == [PUBLIC["nom"]]
 
 

@@ -200,7 +200,6 @@ def second_site(tmp_path_factory) -> Path:
     return root / "site"
 
 
-@pytest.mark.xfail(strict=True, reason="export.py hard-codes the Smart village collection 'fiches' (KeyError)")
 def test_second_wiki_builds_with_default_plugin_options(tmp_path):
     root = make_wiki(tmp_path / "wiki")
     result = run_mkdocs(root)

@@ -83,7 +83,7 @@ def test_generated_pages_edit_link_points_to_referential(built_site):
 def test_catalogue_embeds_every_fiche_and_works_without_js(built_site, cat):
     page = soup(built_site, "catalogue/index.html")
     data = json.loads(page.find("script", id="cw-catalogue-data").string)
-    assert {f["id"] for f in data["fiches"]} == set(cat["fiches"])
+    assert {f["id"] for f in data["records"]} == set(cat["fiches"])
     assert {a["data-fiche"] for a in page.select("#cw-cards article[data-fiche]")} == set(cat["fiches"])
     names = {f["name"] for f in data["facets"]}
     assert {"principes", "thematiques", "regions", "echelles", "population", "tiers_lieu", "annee"} <= names

@@ -1,6 +1,13 @@
-"""Post-build checks: nothing lost between the sources and what the site publishes."""
+"""Post-build checks: nothing lost between the sources and what the site publishes.
+
+For the collection named in wiki.yml ``publish``: one page per record, one search document per
+record page, every record in the exports, on every listing page (catalogue cards, matrix,
+booklet) and in the catalogue's embedded data; and each term page lists exactly its records.
+"""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -26,54 +33,67 @@ def search_documents(site: Path) -> list:
     return []
 
 
+def _diff(what: str, found, expected) -> str | None:
+    found, expected = set(found), set(expected)
+    if found == expected:
+        return None
+    parts = [f"{what} : {len(found)} au lieu de {len(expected)}"]
+    if expected - found:
+        parts.append("manquent " + ", ".join(sorted(expected - found)))
+    if found - expected:
+        parts.append("en trop " + ", ".join(sorted(found - expected)))
+    return " ; ".join(parts)
+
+
 def check_site(cat: Catalogue, site: Path, renderer: Renderer) -> list:
-    """Messages for every count that does not match; empty when all is well."""
-    problems = []
+    """French messages for every count that does not match; empty when all is well."""
+    conf = cat.project.config.get("publish") or {}
+    cname = conf.get("collection")
+    if not cname:
+        return []
     directory_urls = renderer.settings.get("use_directory_urls", True)
-    for cname, col in cat.project.collections.items():
-        if not col.published:
-            continue
-        expected = set(cat[cname])
-        pages = {rid for rid in expected if _page_file(site, renderer.record_page(cat[cname][rid]), directory_urls).exists()}
-        if pages != expected:
-            problems.append(f"{cname} : {len(expected)} dans les sources, {len(pages)} pages publiées ; "
-                            f"manquantes : {', '.join(sorted(expected - pages))}")
-        # search: one top-level document per record page
-        docs = search_documents(site)
-        urls = {d["location"].split("#")[0] for d in docs}
-        in_search = {rid for rid in expected if url_of(renderer.record_page(cat[cname][rid]), directory_urls) in urls}
-        if docs and in_search != expected:
-            problems.append(f"{cname} : {len(expected - in_search)} absentes de l'index de recherche : "
-                            f"{', '.join(sorted(expected - in_search))}")
-    # exports: every fiche once
-    data = site / "donnees" / "fiches.json"
+    records = cat[cname]
+    expected = set(records)
+    marker = conf.get("marker", "data-record")
+    marked = re.compile(rf'\b{re.escape(marker)}="([^"]+)"')
+    found: list = []
+
+    pages = {rid for rid, rec in records.items() if _page_file(site, renderer.record_page(rec), directory_urls).exists()}
+    found.append(_diff(f"pages de {cname}", pages, expected))
+
+    docs = search_documents(site)
+    urls = {d["location"].split("#")[0] for d in docs}
+    in_search = {rid for rid, rec in records.items() if url_of(renderer.record_page(rec), directory_urls) in urls}
+    found.append(_diff(f"{cname} dans l'index de recherche", in_search, expected))
+
+    data = site / "donnees" / f"{cname}.json"
     if data.exists():
-        ids = [f["id"] for f in json.loads(data.read_text(encoding="utf-8"))["fiches"]]
-        if sorted(ids) != sorted(cat["fiches"]):
-            problems.append(f"export fiches.json : {len(ids)} fiches au lieu de {len(cat['fiches'])}")
-        csv_rows = (site / "donnees" / "fiches.csv").read_text(encoding="utf-8")
-        import csv, io
-        n = sum(1 for _ in csv.DictReader(io.StringIO(csv_rows)))
-        if n != len(cat["fiches"]):
-            problems.append(f"export fiches.csv : {n} lignes au lieu de {len(cat['fiches'])}")
-    # catalogue page embeds every fiche
-    catalogue_page = _page_file(site, "catalogue/index.md", directory_urls)
-    if catalogue_page.exists():
-        m = re.search(r'<script type="application/json" id="cw-catalogue-data">(.*?)</script>',
-                      catalogue_page.read_text(encoding="utf-8"), re.S)
-        embedded = {f["id"] for f in json.loads(m.group(1))["fiches"]} if m else set()
-        if embedded != set(cat["fiches"]):
-            problems.append(f"catalogue : {len(embedded)} fiches embarquées au lieu de {len(cat['fiches'])}")
-    # each term page lists exactly its fiches
+        found.append(_diff(f"export {cname}.json", json.loads(data.read_text(encoding="utf-8"))[cname], expected))
+        rows = csv.DictReader(io.StringIO((site / "donnees" / f"{cname}.csv").read_text(encoding="utf-8")))
+        ids = [r["id"] for r in rows]
+        found.append(_diff(f"export {cname}.csv", ids, expected))
+        if len(ids) != len(set(ids)):
+            found.append(f"export {cname}.csv : lignes en double")
+    elif conf.get("collection"):
+        found.append(f"export {cname}.json absent")
+
+    for listing in conf.get("listing_pages") or []:
+        path = _page_file(site, listing, directory_urls)
+        if not path.exists():
+            found.append(f"page {listing} absente")
+            continue
+        html = path.read_text(encoding="utf-8")
+        found.append(_diff(f"{listing} ({marker})", marked.findall(html), expected))
+        m = re.search(r'<script type="application/json" id="cw-catalogue-data">(.*?)</script>', html, re.S)
+        if m:
+            found.append(_diff(f"{listing} (données embarquées)", [r["id"] for r in json.loads(m.group(1))["records"]], expected))
+
     for name, tax in cat.project.taxonomies.items():
         for term in cat.used_terms(name):
-            page = _page_file(site, renderer.term_page(name, term), directory_urls)
-            if not page.exists():
-                problems.append(f"page de terme manquante : {tax.url}/{term}")
+            path = _page_file(site, renderer.term_page(name, term), directory_urls)
+            if not path.exists():
+                found.append(f"page de terme manquante : {tax.url}/{term}")
                 continue
-            html = page.read_text(encoding="utf-8")
-            listed = set(re.findall(r'data-fiche="([^"]+)"', html))
-            expected = {r.id for r in cat.records_for_term(name, term, "fiches")}
-            if listed != expected:
-                problems.append(f"{tax.url}/{term} : liste {sorted(listed)} au lieu de {sorted(expected)}")
-    return problems
+            listed = marked.findall(path.read_text(encoding="utf-8"))
+            found.append(_diff(f"{tax.url}/{term}", listed, {r.id for r in cat.records_for_term(name, term, cname)}))
+    return [f for f in found if f]

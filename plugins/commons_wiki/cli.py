@@ -51,9 +51,20 @@ def cmd_export(args) -> int:
     if cat.problems:
         print(format_problems(cat.problems), file=sys.stderr)
         return 1
-    for path in write_exports(cat, Path(args.out), version=args.version):
+    settings = {"site_url": _site_url(root)}
+    for path in write_exports(cat, Path(args.out), version=args.version, settings=settings):
         print(path)
     return 0
+
+
+def _site_url(root: Path) -> str:
+    """site_url of mkdocs.yml (links in the feed and JSON-LD), read without MkDocs."""
+    import re
+    path = root / "mkdocs.yml"
+    if not path.exists():
+        return ""
+    m = re.search(r"^site_url:\s*(\S+)", path.read_text(encoding="utf-8"), re.M)
+    return m.group(1).strip("'\"") if m else ""
 
 
 def main(argv=None) -> int:

@@ -1,7 +1,8 @@
 """Open data exports: JSON, CSV, Frictionless datapackage, JSON-LD, Atom feed.
 
-Persons are exported only with their explicit consent; CSV cells that a spreadsheet would run
-as a formula are neutralised. Outputs are deterministic (sorted, dated by content, not by build).
+What is exported comes from the ``publish`` block of wiki.yml. Persons are exported only with
+their explicit consent; CSV cells that a spreadsheet would run as a formula are neutralised.
+Outputs are deterministic (sorted, dated by content, not by build).
 """
 from __future__ import annotations
 
@@ -18,48 +19,52 @@ from .project import get_field
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def public_data(record: Record) -> dict:
+def publish_conf(cat: Catalogue) -> dict:
+    return cat.project.config.get("publish") or {}
+
+
+def public_data(cat: Catalogue, record: Record) -> dict:
     """The record as published: persons without consent removed."""
     data = copy.deepcopy(record.data)
-    contact = data.get("contact")
-    if isinstance(contact, dict) and "personnes" in contact:
-        kept = [p for p in contact["personnes"] if isinstance(p, dict) and p.get("consentement") is True]
+    private = publish_conf(cat).get("private")
+    if not private:
+        return data
+    *parents, key = private["list"].split(".")
+    holder = get_field(data, ".".join(parents)) if parents else data
+    if isinstance(holder, dict) and key in holder:
+        kept = [p for p in holder[key] if isinstance(p, dict) and p.get(private["consent"]) is True]
         if kept:
-            contact["personnes"] = kept
+            holder[key] = kept
         else:
-            del contact["personnes"]
+            del holder[key]
     return data
 
 
 def _licence(cat: Catalogue) -> dict:
-    lic = cat.project.config.get("licence_id", "CC-BY-SA-4.0")
-    term = cat.project.referentials.get("licences").terms.get(lic) if "licences" in cat.project.referentials else None
+    lic = publish_conf(cat).get("licence", "")
+    ref = cat.project.referentials.get("licences")
+    term = ref.terms.get(lic) if ref else None
     return {"name": lic, "title": term.label if term else lic, "path": term.extra.get("url", "") if term else ""}
 
 
-def _meta(cat: Catalogue, version: str) -> dict:
+def _meta(cat: Catalogue, version: str, collection: str) -> dict:
     return {"version": version, "licence": _licence(cat),
             "source": cat.project.config.get("source_guide", ""),
-            "schema_version": cat.project.collections["fiches"].schema.get("x-version", "")}
+            "schema": cat.project.collections[collection].schema_file.split("/")[-1],
+            "schema_version": cat.project.collections[collection].schema.get("x-version", "")}
 
 
-def fiches_json(cat: Catalogue, version: str) -> str:
-    payload = dict(_meta(cat, version))
-    payload["fiches"] = [{"id": r.id, **public_data(r)} for r in cat["fiches"].values()]
-    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-
-
-def ressources_json(cat: Catalogue, version: str) -> str:
-    payload = dict(_meta(cat, version))
-    payload.pop("schema_version")
-    payload["ressources"] = [r.data for r in cat["ressources"].values()]
+def records_json(cat: Catalogue, collection: str, version: str) -> str:
+    """{"<collection>": {id: record}}: each record validates against the collection's schema."""
+    payload = dict(_meta(cat, version, collection))
+    payload[collection] = {r.id: public_data(cat, r) for r in cat[collection].values()}
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
 # -- CSV ---------------------------------------------------------------------------
 def csv_columns(schema: dict) -> list:
     """Flat columns from the schema: nested objects become dotted names, lists one column."""
-    cols = [("id", {"type": "string", "description": "Identifiant de la fiche (nom du fichier sans .md)."})]
+    cols = [("id", {"type": "string", "description": "Identifiant (nom du fichier sans .md)."})]
 
     def walk(props: dict, prefix: str):
         for name, sub in props.items():
@@ -96,13 +101,13 @@ def _cell(value) -> str:
     return text
 
 
-def fiches_csv(cat: Catalogue) -> str:
-    cols = csv_columns(cat.project.collections["fiches"].schema)
+def records_csv(cat: Catalogue, collection: str) -> str:
+    cols = csv_columns(cat.project.collections[collection].schema)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([c for c, _ in cols])
-    for r in cat["fiches"].values():
-        data = {"id": r.id, **public_data(r)}
+    for r in cat[collection].values():
+        data = {"id": r.id, **public_data(cat, r)}
         w.writerow([_cell(get_field(data, c)) for c, _ in cols])
     return buf.getvalue()
 
@@ -110,109 +115,119 @@ def fiches_csv(cat: Catalogue) -> str:
 def _table_type(sub: dict) -> str:
     t = sub.get("type")
     t = t[0] if isinstance(t, list) else t
-    if t == "integer":
-        return "integer"
-    if t == "number":
-        return "number"
-    if t == "boolean":
-        return "boolean"
+    if t in ("integer", "number", "boolean"):
+        return t
     if t == "string" and sub.get("format") == "date":
         return "date"
     return "string"
 
 
-def datapackage(cat: Catalogue, version: str) -> str:
-    schema = cat.project.collections["fiches"].schema
+def datapackage(cat: Catalogue, collection: str, version: str) -> str:
+    schema = cat.project.collections[collection].schema
     fields = []
     for name, sub in csv_columns(schema):
-        ftype = _table_type(sub)
-        if sub.get("type") == "array":
-            ftype = "string"
+        ftype = "string" if sub.get("type") == "array" else _table_type(sub)
         field = {"name": name, "type": ftype, "description": sub.get("description", "")}
         if ftype == "boolean":
             field["trueValues"], field["falseValues"] = ["true"], ["false"]
         fields.append(field)
     lic = _licence(cat)
-    pkg = {
-        "profile": "data-package",
-        "name": f"{cat.project.name}-fiches",
-        "title": cat.project.config.get("title", ""),
-        "version": version,
-        "licenses": [lic],
-        "sources": [{"title": cat.project.config.get("source_guide", "")}],
-        "resources": [
-            {"name": "fiches", "path": "fiches.csv", "profile": "tabular-data-resource", "format": "csv",
-             "mediatype": "text/csv", "encoding": "utf-8", "licenses": [lic],
-             "schema": {"fields": fields, "primaryKey": ["id"]}},
-            {"name": "fiches-json", "path": "fiches.json", "format": "json", "mediatype": "application/json",
-             "description": "Les mêmes fiches, avec leur structure complète (voir fiche.schema.json)."},
-            {"name": "ressources", "path": "ressources.json", "format": "json", "mediatype": "application/json",
-             "description": "Dispositifs de financement, réseaux et outils cités."},
-        ],
-    }
+    resources = [
+        {"name": collection, "path": f"{collection}.csv", "profile": "tabular-data-resource", "format": "csv",
+         "mediatype": "text/csv", "encoding": "utf-8", "licenses": [lic],
+         "schema": {"fields": fields, "primaryKey": ["id"]}},
+        {"name": f"{collection}-json", "path": f"{collection}.json", "format": "json", "mediatype": "application/json",
+         "description": f"Les mêmes données avec leur structure complète (voir {_meta(cat, version, collection)['schema']})."},
+    ]
+    for other in publish_conf(cat).get("also_export") or []:
+        resources.append({"name": other, "path": f"{other}.json", "format": "json", "mediatype": "application/json",
+                          "description": cat.project.collections[other].schema.get("description", "")})
+    pkg = {"profile": "data-package", "name": f"{cat.project.name}-{collection}",
+           "title": cat.project.config.get("title", ""), "version": version, "licenses": [lic],
+           "sources": [{"title": cat.project.config.get("source_guide", "")}], "resources": resources}
     return json.dumps(pkg, ensure_ascii=False, indent=2) + "\n"
 
 
 # -- JSON-LD and Atom --------------------------------------------------------------
 def jsonld_for(cat: Catalogue, record: Record, settings: dict) -> dict:
-    d = record.data
-    refs = cat.project.referentials
-    site = (settings.get("site_url") or "").rstrip("/")
+    conf = publish_conf(cat)
+    jl = conf.get("jsonld") or {}
     col = cat.project.collections[record.collection]
-    url = f"{site}/{col.url}/{record.id}/" if site else None
-    keywords = [refs["principes"].label(p, True) for p in d.get("principes", [])] + \
-               [refs["thematiques"].label(t) for t in d.get("thematiques", [])]
-    place = {"@type": "Place", "name": d.get("territoire", {}).get("nom"),
-             "address": {"@type": "PostalAddress", "addressCountry": "FR",
-                         "addressRegion": ", ".join(refs["regions"].label(r) for r in d.get("territoire", {}).get("regions", []))}}
-    lic = refs["licences"].terms.get(d.get("licence", ""))
-    out = {
-        "@context": "https://schema.org", "@type": "CreativeWork", "inLanguage": "fr",
-        "name": d.get("titre"), "description": d.get("en_bref"), "about": place, "keywords": keywords,
-        "license": lic.extra.get("url") if lic else d.get("licence"), "dateModified": d.get("mis_a_jour"),
-        "isBasedOn": {"@type": "CreativeWork", "name": cat.project.config.get("source_guide", ""),
-                      "publisher": [{"@type": "Organization", "name": "Réseau rural national"},
-                                    {"@type": "Organization", "name": "ADRETS"}], "datePublished": "2022"},
-    }
-    if url:
-        out["url"] = url
-    return out
+    d = record.data
+    site = (settings.get("site_url") or "").rstrip("/")
+    keywords = []
+    for tax in jl.get("keywords") or []:
+        ref = cat.project.referentials[cat.project.taxonomies[tax].referential]
+        keywords += [ref.label(v, short=True) for v in cat.terms_of(record, tax)]
+    out = {"@context": "https://schema.org", "@type": "CreativeWork", "inLanguage": "fr",
+           "name": d.get(col.title_field), "description": get_field(d, conf.get("summary_field", "description")),
+           "keywords": keywords, "dateModified": d.get(col.date_field) if col.date_field else None}
+    if conf.get("place_field"):
+        place = {"@type": "Place", "name": get_field(d, conf["place_field"])}
+        if jl.get("region_taxonomy"):
+            ref = cat.project.referentials[cat.project.taxonomies[jl["region_taxonomy"]].referential]
+            place["address"] = {"@type": "PostalAddress", "addressCountry": "FR",
+                                "addressRegion": ", ".join(ref.label(r) for r in cat.terms_of(record, jl["region_taxonomy"]))}
+        out["about"] = place
+    lic = cat.project.referentials.get("licences")
+    term = lic.terms.get(str(d.get("licence", conf.get("licence", "")))) if lic else None
+    out["license"] = term.extra.get("url") if term else d.get("licence")
+    based = jl.get("based_on")
+    if based:
+        out["isBasedOn"] = {"@type": "CreativeWork", "name": based.get("name"),
+                            "publisher": [{"@type": "Organization", "name": p} for p in based.get("publishers", [])],
+                            "datePublished": based.get("date")}
+    if site:
+        out["url"] = f"{site}/{col.url}/{record.id}/"
+    return {k: v for k, v in out.items() if v not in (None, "", [])}
 
 
 def atom_feed(cat: Catalogue, settings: dict) -> str:
+    conf = publish_conf(cat)
+    cname = conf["collection"]
+    col = cat.project.collections[cname]
     site = (settings.get("site_url") or "https://example.invalid").rstrip("/")
-    col = cat.project.collections["fiches"]
-    recs = sorted(cat["fiches"].values(), key=lambda r: (str(r.data.get(col.date_field, "")), r.id), reverse=True)
+    recs = sorted(cat[cname].values(), key=lambda r: (str(r.data.get(col.date_field, "")), r.id), reverse=True)
     updated = max((str(r.data.get(col.date_field, "")) for r in recs), default="1970-01-01")
     title = cat.project.config.get("title", "")
     lines = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">',
-             f"  <title>{xml_escape(title)} – fiches ajoutées et mises à jour</title>",
+             f"  <title>{xml_escape(title)} – ajouts et mises à jour</title>",
              f'  <id>{xml_escape(site)}/</id>', f'  <link href="{xml_escape(site)}/" />',
              f'  <link rel="self" href="{xml_escape(site)}/flux.xml" />',
              f"  <updated>{updated}T00:00:00Z</updated>", "  <author><name>Contributeurs du wiki</name></author>"]
     for r in recs:
         url = f"{site}/{col.url}/{r.id}/"
         date = str(r.data.get(col.date_field, updated))
-        lines += ["  <entry>", f"    <title>{xml_escape(str(r.data.get('titre', r.id)))} ({xml_escape(str(get_field(r.data, 'territoire.nom') or ''))})</title>",
+        place = get_field(r.data, conf["place_field"]) if conf.get("place_field") else None
+        name = str(r.data.get(col.title_field, r.id)) + (f" ({place})" if place else "")
+        summary = get_field(r.data, conf.get("summary_field", "")) or ""
+        lines += ["  <entry>", f"    <title>{xml_escape(name)}</title>",
                   f"    <id>{xml_escape(url)}</id>", f'    <link href="{xml_escape(url)}" />',
                   f"    <updated>{date}T00:00:00Z</updated>",
-                  f"    <summary>{xml_escape(str(r.data.get('en_bref', '')))}</summary>", "  </entry>"]
+                  f"    <summary>{xml_escape(str(summary))}</summary>", "  </entry>"]
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
 
 
 def export_files(cat: Catalogue, version: str, settings: dict | None = None) -> dict:
-    """{relative path: text} of every open-data file."""
+    """{relative path: text} of every open-data file (none when wiki.yml has no publish block)."""
+    conf = publish_conf(cat)
+    if not conf.get("collection"):
+        return {}
     settings = settings or {}
-    schema_src = (cat.project.root / cat.project.collections["fiches"].schema_file).read_text(encoding="utf-8")
-    return {
-        "donnees/fiches.json": fiches_json(cat, version),
-        "donnees/fiches.csv": fiches_csv(cat),
-        "donnees/ressources.json": ressources_json(cat, version),
-        "donnees/datapackage.json": datapackage(cat, version),
-        "schema/fiche.schema.json": schema_src,
+    cname = conf["collection"]
+    col = cat.project.collections[cname]
+    schema_src = (cat.project.root / col.schema_file).read_text(encoding="utf-8")
+    files = {
+        f"donnees/{cname}.json": records_json(cat, cname, version),
+        f"donnees/{cname}.csv": records_csv(cat, cname),
+        "donnees/datapackage.json": datapackage(cat, cname, version),
+        f"schema/{col.schema_file.split('/')[-1]}": schema_src,
         "flux.xml": atom_feed(cat, settings),
     }
+    for other in conf.get("also_export") or []:
+        files[f"donnees/{other}.json"] = records_json(cat, other, version)
+    return files
 
 
 def write_site_exports(cat: Catalogue, site: Path, settings: dict) -> list:
@@ -225,9 +240,9 @@ def write_site_exports(cat: Catalogue, site: Path, settings: dict) -> list:
     return written
 
 
-def write_exports(cat: Catalogue, out: Path, version: str = "dev") -> list:
+def write_exports(cat: Catalogue, out: Path, version: str = "dev", settings: dict | None = None) -> list:
     written = []
-    for rel, text in export_files(cat, version).items():
+    for rel, text in export_files(cat, version, settings).items():
         path = out / Path(rel).name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

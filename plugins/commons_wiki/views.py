@@ -120,13 +120,15 @@ class Renderer:
         return list(dict.fromkeys(tags))
 
     def _funder_index(self) -> dict:
-        """Folded name or alias -> resource record, for linking funders named in fiches."""
+        """Folded name or alias -> record, for linking funders named in records (wiki.yml: funders)."""
         from .validate import fold
+        conf = self.project.config.get("funders") or {}
         index = {}
-        for rec in self.cat["ressources"].values() if "ressources" in self.cat.records else []:
-            for name in [rec.data.get("nom", "")] + list(rec.data.get("alias") or []):
-                if name:
-                    index[fold(name)] = rec
+        for rec in self.cat[conf.get("collection", "")].values():
+            for field in conf.get("fields", []):
+                for name in as_list(rec.data.get(field)):
+                    if name:
+                        index[fold(name)] = rec
         return index
 
     def funder_records(self, text: str) -> list:
@@ -163,9 +165,8 @@ class Renderer:
         from .validate import fold
         conf = self.project.config.get("catalogue") or {}
         facets = conf.get("facets") or []
-        fiches = list(self.cat["fiches"].values())
         entries = []
-        for rec in fiches:
+        for rec in self.cat[conf.get("collection", "")].values():
             text = " ".join(" ".join(map(str, as_list(get_field(rec.data, f)))) for f in conf.get("text_fields", []))
             entries.append({"id": rec.id, "url": relative(page, self.record_page(rec), self.settings.get("use_directory_urls", True)),
                             "text": fold(text), "f": {fc["name"]: self._facet_values(fc, rec) for fc in facets}})
@@ -187,16 +188,18 @@ class Renderer:
             for o in options:
                 o["count"] = counts.get(o["id"], 0)
             out_facets.append({"name": fc["name"], "label": fc["label"], "options": options})
-        return {"facets": out_facets, "fiches": entries}
+        return {"facets": out_facets, "records": entries}
 
     def departement_map(self, page: str) -> dict:
         from .geo import department_shapes
         view_box, transform, shapes = department_shapes()
+        conf = self.project.config["map"]
+        taxonomy = conf["taxonomy"]
         by_dep: dict = {}
-        for rec in self.cat["fiches"].values():
-            for code in self.cat.terms_of(rec, "departements"):
+        for rec in self.cat[conf["collection"]].values():
+            for code in self.cat.terms_of(rec, taxonomy):
                 by_dep.setdefault(code, []).append(rec)
-        ref = self.project.referentials["departements"]
+        ref = self.project.referentials[self.project.taxonomies[taxonomy].referential]
         directory_urls = self.settings.get("use_directory_urls", True)
         parts = [f'<svg class="cw-map__svg" viewBox="{view_box}" role="group" aria-labelledby="cw-map-title" '
                  f'xmlns="http://www.w3.org/2000/svg"><title id="cw-map-title">Carte des départements de France '
@@ -204,16 +207,16 @@ class Renderer:
         for code, d, tr in shapes:
             t_attr = f' transform="{tr}"' if tr else ""
             if code in by_dep:
-                names = ", ".join(f"{r.data['territoire']['nom']}" for r in by_dep[code])
+                names = ", ".join(str(get_field(r.data, conf["label_field"])) for r in by_dep[code])
                 label = html.escape(f"{ref.label(code)} ({code}) : {names}", quote=True)
-                url = html.escape(relative(page, self.term_page("departements", code), directory_urls), quote=True)
+                url = html.escape(relative(page, self.term_page(taxonomy, code), directory_urls), quote=True)
                 parts.append(f'<a href="{url}" class="cw-map__dep cw-map__dep--active" data-departement="{code}" '
                              f'aria-label="{label}"><title>{label}</title><path d="{d}"{t_attr}/></a>')
             else:
                 parts.append(f'<path class="cw-map__dep" d="{d}"{t_attr} aria-hidden="true"/>')
         parts.append("</g></svg>")
-        entries = [{"code": c, "label": ref.label(c), "fiches": by_dep[c],
-                    "url": relative(page, self.term_page("departements", c), directory_urls)}
+        entries = [{"code": c, "label": ref.label(c), "records": by_dep[c],
+                    "url": relative(page, self.term_page(taxonomy, c), directory_urls)}
                    for c in ref.terms if c in by_dep]
         return {"svg": "".join(parts), "entries": entries}
 
@@ -236,8 +239,9 @@ class Renderer:
             recs = self.funder_records(text)
             out = str(md_escape(text))  # plain str: Markup + str would escape the link below
             if recs:
+                conf = self.project.config["funders"]
                 out += " (" + ", ".join(
-                    f'<a href="{html.escape(link("ressources/repertoire.md") + "#" + r.id, quote=True)}">{md_escape(r.data["nom"])}</a>'
+                    f'<a href="{html.escape(link(conf["page"]) + "#" + r.id, quote=True)}">{md_escape(r.title)}</a>'
                     for r in recs) + ")"
             return Markup(out)
         return dict(page=page, link=link, record_page=self.record_page, term_page=self.term_page,

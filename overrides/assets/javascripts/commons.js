@@ -70,7 +70,7 @@
       cards[el.getAttribute("data-fiche")] = el;
     });
     var facetNames = data.facets.map(function (f) { return f.name; });
-    var fiches = data.fiches.map(function (f) {
+    var fiches = data.records.map(function (f) {
       return { id: f.id, text: fold(f.text), f: f.f || {} };
     });
     var counts = {};
