@@ -7,7 +7,7 @@ VERSION ?= dev
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build test test-fast validate offline livret release bench chromium clean vendor
+.PHONY: serve build test test-fast validate check-links offline livret release bench chromium clean vendor
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,14 @@ chromium:
 serve: $(BIN)/.installed
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
+# SOURCE_DATE_EPOCH from the last commit: the sitemap's dates do not change from build to build.
+build: export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 build: $(BIN)/.installed
 	$(BIN)/mkdocs build --strict --site-dir site
 
+# On GitHub Actions the problems become annotations on the pull request's files.
 validate: $(BIN)/.installed
-	$(BIN)/commons-wiki validate
+	$(BIN)/commons-wiki validate $(if $(GITHUB_ACTIONS),--format github)
 
 test: $(BIN)/.installed chromium
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
@@ -39,6 +42,10 @@ test: $(BIN)/.installed chromium
 # Without the browser tests, for a quick loop while editing.
 test-fast: $(BIN)/.installed
 	$(BIN)/python -m pytest -q -m "not browser and not slow" -p no:cacheprovider
+
+# Every internal link and anchor of the built site (the tests run it on the online and offline builds).
+check-links: build
+	$(BIN)/python -m commons_wiki.linkcheck site --base-path /wiki/
 
 offline: $(BIN)/.installed
 	$(BIN)/python -m commons_wiki.release offline --version $(VERSION)

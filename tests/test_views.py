@@ -138,3 +138,11 @@ def test_funders_link_to_their_resource_record(built_site):
     kourou = soup(built_site, "fiches/kourou/index.html")
     targets = {a["href"].split("#")[1] for a in kourou.select('td a[href*="ressources/repertoire/"]')}
     assert {"feder", "feader"} <= targets
+
+
+def test_every_page_footer_shows_licence_and_version(built_site):
+    for path in ["index.html", "fiches/kourou/index.html", "catalogue/index.html", "methode/participation/index.html"]:
+        footer = soup(built_site, path).select_one(".md-copyright")
+        text = footer.get_text(" ")
+        assert "CC BY-SA 4.0" in text and "Réseau rural national / ADRETS, 2022" in text, path
+        assert footer.select_one(".cw-version").get_text(strip=True) == "dev", path

@@ -158,6 +158,8 @@ def french_message(err: ValidationError):
             hint = f" (vouliez-vous dire « {guess} » ?)" if guess else f" ; champs permis : {', '.join(sorted(props))}"
             out.append((path + (name,), f"champ inconnu{hint}"))
         return out
+    if v == "type" and inst is None:
+        return path, "champ à compléter (il est vide)"
     if v == "type":
         types = val if isinstance(val, list) else [val]
         return path, f"doit être {' ou '.join(TYPE_FR.get(t, t) for t in types)}, pas {_describe(inst)}"
