@@ -100,20 +100,30 @@ def site_server(built_site):
     httpd.shutdown()
 
 
+LOCAL = ("file://", "data:", "blob:", "about:")
+
+
+def block_external(ctx, allowed=LOCAL) -> list:
+    """Abort every request of the browser context that does not start with ``allowed``;
+    returns the (live) list of the URLs that were blocked."""
+    blocked = []
+
+    def route(r):
+        if r.request.url.startswith(allowed):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+    ctx.route("**/*", route)
+    return blocked
+
+
 @pytest.fixture
 def page(browser):
     """A fresh page whose requests outside the site are blocked and recorded in page.external."""
     ctx = browser.new_context(locale="fr-FR")
+    external = block_external(ctx, ("http://127.0.0.1",) + LOCAL)
     pg = ctx.new_page()
-    pg.external = []
-
-    def route(r):
-        url = r.request.url
-        if url.startswith(("http://127.0.0.1", "file://", "data:", "blob:", "about:")):
-            r.continue_()
-        else:
-            pg.external.append(url)
-            r.abort()
-    ctx.route("**/*", route)
+    pg.external = external
     yield pg
     ctx.close()

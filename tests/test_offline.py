@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CHROMIUM, ROOT, copy_project
+from conftest import CHROMIUM, ROOT, block_external, copy_project
 
 
 class _Lenient(yaml.SafeLoader):
@@ -89,15 +89,7 @@ def test_workshop_copy_works_from_file_urls_without_network(unzipped, browser):
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium missing")
     ctx = browser.new_context(locale="fr-FR")
-    blocked = []
-
-    def route(r):
-        if r.request.url.startswith(("file://", "data:", "blob:", "about:")):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-    ctx.route("**/*", route)
+    blocked = block_external(ctx)
     ctx.set_default_timeout(15000)
     page = ctx.new_page()
     errors = []

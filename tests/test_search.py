@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, run_mkdocs
+from conftest import ROOT, block_external, copy_project, run_mkdocs
 
 # (query, fiche expected among the first three pages)
 QUERIES = [
@@ -41,16 +41,9 @@ def offline_site():
 @pytest.fixture(scope="module")
 def search_page(browser, offline_site):
     ctx = browser.new_context(locale="fr-FR")
+    external = block_external(ctx)
     pg = ctx.new_page()
-    pg.external = []
-
-    def route(r):
-        if r.request.url.startswith(("file://", "data:", "blob:", "about:")):
-            r.continue_()
-        else:
-            pg.external.append(r.request.url)
-            r.abort()
-    ctx.route("**/*", route)
+    pg.external = external
     pg.goto((offline_site / "index.html").as_uri())
     yield pg
     ctx.close()
