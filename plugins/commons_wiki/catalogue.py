@@ -63,28 +63,71 @@ class Catalogue:
                 used.update(self.terms_of(r, taxonomy))
         return [t for t in ref.terms if t in used] if tax.only_used else list(ref.terms)
 
-    def related(self, record: Record, limit: int = 5, minimum: int = 3) -> list:
-        """Closest records of the same collection by shared taxonomy terms (Jaccard-like score)."""
-        mine = {(t, v) for t in self.project.taxonomies for v in self.terms_of(record, t)}
-        scored = []
-        for other in self[record.collection].values():
-            if other.id == record.id:
-                continue
-            theirs = {(t, v) for t in self.project.taxonomies for v in self.terms_of(other, t)}
-            shared = len(mine & theirs)
-            if shared:
-                scored.append((-shared / len(mine | theirs), -shared, other.id, other))
-        scored.sort(key=lambda x: x[:3])
-        return [s[3] for s in scored[:max(limit, 0)]] if len(scored) >= minimum or scored else []
+    # Indexes are built once, on first use: a build renders N record pages, each asking for its
+    # related records and backlinks; scanning all records each time would be O(N²).
+    def _term_sets(self) -> dict:
+        if getattr(self, "_terms_cache", None) is None:
+            self._terms_cache = {
+                (cname, rid): frozenset((t, v) for t in self.project.taxonomies for v in self.terms_of(rec, t))
+                for cname, recs in self.records.items() for rid, rec in recs.items()}
+        return self._terms_cache
 
-    def backlinks(self, target: Record, field_name: str = "fiches") -> list:
-        """Records (of any collection) whose ``field_name`` cites ``target``."""
-        out = []
-        for recs in self.records.values():
-            for r in recs.values():
-                if target.id in as_list(r.data.get(field_name)) and r is not target:
-                    out.append(r)
+    def related(self, record: Record, limit: int = 5) -> list:
+        """Up to ``limit`` records of the same collection sharing the most taxonomy terms
+        (ranked by the share of terms in common, then by the number shared, then by id)."""
+        sets = self._term_sets()
+        if getattr(self, "_postings", None) is None:
+            self._postings = {}
+            for (cname, rid), terms in sets.items():
+                for term in terms:
+                    self._postings.setdefault((cname, term), []).append(rid)
+        mine = sets[(record.collection, record.id)]
+        shared: dict = {}
+        for term in mine:
+            for rid in self._postings.get((record.collection, term), ()):
+                if rid != record.id:
+                    shared[rid] = shared.get(rid, 0) + 1
+        recs = self[record.collection]
+        ranked = sorted(shared, key=lambda rid: (-shared[rid] / len(mine | sets[(record.collection, rid)]),
+                                                 -shared[rid], rid))
+        return [recs[rid] for rid in ranked[:max(limit, 0)]]
+
+    def backlinks(self, target: Record) -> list:
+        """Records (of any collection) that cite ``target`` through a field whose schema says
+        ``x-reference: <target's collection>``."""
+        if getattr(self, "_backlinks_cache", None) is None:
+            self._backlinks_cache = {}
+            for cname, col in self.project.collections.items():
+                paths = _reference_paths(col.schema)
+                for rec in self.records.get(cname, {}).values():
+                    for path, target_col in paths:
+                        for value in _values_at(rec.data, path):
+                            key = (target_col, str(value))
+                            if rec not in self._backlinks_cache.setdefault(key, []):
+                                self._backlinks_cache[key].append(rec)
+        return [r for r in self._backlinks_cache.get((target.collection, target.id), []) if r is not target]
+
+
+def _reference_paths(schema: dict, path: tuple = ()) -> list:
+    """[(path of keys, referenced collection)] for every x-reference in a schema (lists are transparent)."""
+    out = []
+    if not isinstance(schema, dict):
         return out
+    if "x-reference" in schema:
+        out.append((path, schema["x-reference"]))
+    for name, sub in (schema.get("properties") or {}).items():
+        out += _reference_paths(sub, path + (name,))
+    if isinstance(schema.get("items"), dict):
+        out += _reference_paths(schema["items"], path)
+    return out
+
+
+def _values_at(data, path: tuple) -> list:
+    if isinstance(data, list):
+        return [v for item in data for v in _values_at(item, path)]
+    if not path:
+        return [] if data is None or isinstance(data, dict) else [data]
+    return _values_at(data.get(path[0]), path[1:]) if isinstance(data, dict) else []
 
 
 def _files(folder: Path, suffixes: tuple) -> list[Path]:
