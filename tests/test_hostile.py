@@ -168,7 +168,7 @@ def test_json_ld_still_parses_and_carries_the_title_as_text(fiche_soup):
 def test_catalogue_data_still_parses(hostile_site):
     soup = BeautifulSoup((hostile_site / "catalogue" / "index.html").read_text(encoding="utf-8"), "html.parser")
     data = json.loads(soup.find("script", id="cw-catalogue-data").string)
-    assert FICHE_ID in {f["id"] for f in data["fiches"]}
+    assert FICHE_ID in {f["id"] for f in data["records"]}
 
 
 def test_search_index_has_no_raw_script(hostile_site):
@@ -193,7 +193,7 @@ def test_csv_cells_cannot_run_as_formulas(hostile_site):
 
 def test_json_export_keeps_the_values_exactly(hostile_site):
     data = json.loads((hostile_site / "donnees" / "fiches.json").read_text(encoding="utf-8"))
-    fiche = next(f for f in data["fiches"] if f["id"] == FICHE_ID)
+    fiche = data["fiches"][FICHE_ID]
     assert fiche["titre"] == HOSTILE_TITLE
     assert fiche["en_bref"] == FORMULAS["en_bref"]   # JSON is data, not a spreadsheet: unchanged
 

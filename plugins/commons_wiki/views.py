@@ -109,6 +109,7 @@ class Renderer:
         self.env.globals["catalogue_data"] = self.catalogue_data
         self.env.globals["departement_map"] = self.departement_map
         self.funders = self._funder_index()
+        self._term_links: dict = {}
 
     # -- helpers for templates ------------------------------------------------------
     def search_tags(self, record: Record) -> list:
@@ -244,8 +245,19 @@ class Renderer:
                     f'<a href="{html.escape(link(conf["page"]) + "#" + r.id, quote=True)}">{md_escape(r.title)}</a>'
                     for r in recs) + ")"
             return Markup(out)
+        folder = posixpath.dirname(page)
+
+        def term_link(taxonomy: str, term_id, short: bool = False, cls: str = "") -> Markup:
+            """<a> to a term's page; cached, since every record page repeats the same few links."""
+            key = (folder, taxonomy, str(term_id), short, cls)
+            if key not in self._term_links:
+                ref = self.project.referentials[self.project.taxonomies[taxonomy].referential]
+                href = html.escape(link(self.term_page(taxonomy, term_id)), quote=True)
+                self._term_links[key] = Markup(f'<a class="{html.escape(cls, quote=True)}" href="{href}">'
+                                               f'{md_escape(ref.label(term_id, short))}</a>')
+            return self._term_links[key]
         return dict(page=page, link=link, record_page=self.record_page, term_page=self.term_page,
-                    funder_link=funder_link, **extra)
+                    funder_link=funder_link, term_link=term_link, **extra)
 
     def render(self, template: str, page: str, **extra) -> str:
         return self.env.get_template(template).render(**self._context(page, **extra))
