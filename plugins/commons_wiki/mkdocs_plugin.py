@@ -74,6 +74,10 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
                 page.edit_url = f"{repo}/edit/{branch}/{docs}/{page.file.src_uri}"
         return context
 
+    def on_post_page(self, output, page, config):
+        # after Material's search plugin has indexed the page (on_page_context)
+        return self.renderer.restore_deferred(output)
+
     def on_post_build(self, config):
         site = Path(config.site_dir)
         if self.config.exports:

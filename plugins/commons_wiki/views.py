@@ -110,6 +110,8 @@ class Renderer:
         self.env.globals["departement_map"] = self.departement_map
         self.funders = self._funder_index()
         self._term_links: dict = {}
+        self._cache: dict = {}
+        self.deferred_html: dict = {}   # token -> HTML put back into the page by restore_deferred()
 
     # -- helpers for templates ------------------------------------------------------
     def search_tags(self, record: Record) -> list:
@@ -256,8 +258,24 @@ class Renderer:
                 self._term_links[key] = Markup(f'<a class="{html.escape(cls, quote=True)}" href="{href}">'
                                                f'{md_escape(ref.label(term_id, short))}</a>')
             return self._term_links[key]
-        return dict(page=page, link=link, record_page=self.record_page, term_page=self.term_page,
-                    funder_link=funder_link, term_link=term_link, **extra)
+        def cached(template: str, key, **variables) -> Markup:
+            """Render a small template once per folder (its links are relative) and reuse it."""
+            ckey = (template, folder, str(key), tuple(sorted((k, str(v)) for k, v in variables.items() if k != "f")))
+            if ckey not in self._cache:
+                ctx = dict(context, **variables)
+                self._cache[ckey] = Markup(self.env.get_template(template).render(**ctx))
+            return self._cache[ckey]
+
+        def deferred(caller) -> Markup:
+            """HTML that skips Markdown and the search indexer: a placeholder now, the HTML after
+            the page is rendered (large generated listings cost nothing to Markdown this way)."""
+            token = f"cw-deferred-{len(self.deferred_html)}"
+            self.deferred_html[token] = str(caller())
+            return Markup(f"\n<!-- {token} -->\n")
+
+        context = dict(page=page, link=link, record_page=self.record_page, term_page=self.term_page,
+                       funder_link=funder_link, term_link=term_link, cached=cached, deferred=deferred, **extra)
+        return context
 
     def render(self, template: str, page: str, **extra) -> str:
         return self.env.get_template(template).render(**self._context(page, **extra))
@@ -289,6 +307,12 @@ class Renderer:
             else:
                 out[view["output"]] = self.render(view["template"], view["output"])
         return out
+
+    def restore_deferred(self, output: str) -> str:
+        """Put the deferred HTML blocks back into a rendered page."""
+        if "<!-- cw-deferred-" not in output:
+            return output
+        return re.sub(r"<!-- (cw-deferred-\d+) -->", lambda m: self.deferred_html.get(m.group(1), m.group(0)), output)
 
     def term_sources(self) -> dict:
         """Docs path of each generated term page -> the referential file it comes from (edit links)."""
