@@ -18,8 +18,11 @@ from markupsafe import Markup
 from .catalogue import Catalogue, Record
 from .project import as_list, get_field
 
-# One pass, one entity per character: HTML and Markdown both show the text literally.
-_ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'[]()*_`\\|{}#!~\n"})
+# One pass, one entity per character: HTML and Markdown both show the text literally. Only the
+# characters that can start markup inline are escaped (values never start a line): HTML's & < >,
+# Markdown's links [ ], emphasis * _, code `, escapes \\ and table cells |. Quotes are left as
+# they are: attributes go through the |attr filter. Fewer entities keep Markdown fast.
+_ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>[]*_`\\|\n"})
 
 
 def md_escape(value) -> Markup:
