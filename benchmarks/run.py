@@ -54,13 +54,13 @@ TARGETS = {"build_ratio": 1.25, "scale": 2.1, "validate_s": 2.0, "search_s": 1.5
 
 # --- the two projects ------------------------------------------------------------------------------
 
-def copy_project(dest: Path) -> Path:
+def copy_project(dest: Path, source: Path = ROOT, parts: list = PROJECT_PARTS) -> Path:
     """The project's sources (what tests/conftest.py copies): no venv, no git, no site."""
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    for part in PROJECT_PARTS:
-        src = ROOT / part
+    for part in parts:
+        src = source / part
         if src.is_dir():
             shutil.copytree(src, dest / part)
         elif src.exists():
@@ -68,8 +68,27 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
-def prepare_ours(workdir: Path, n: int, seed: int) -> Path:
-    root = copy_project(workdir / f"ours-{n}")
+def snapshot(workdir: Path) -> Path:
+    """One copy of the sources AND of the plugin's code, taken at the start: every N is then
+    measured on the same version, even while someone edits the checkout during a long run."""
+    source = copy_project(workdir / "source", parts=PROJECT_PARTS + ["plugins"])
+    ENV["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source / "plugins"), ENV.get("PYTHONPATH")]))
+    sys.path.insert(0, str(source / "plugins"))   # before the first import of commons_wiki here
+    return source
+
+
+def git_version() -> str:
+    try:
+        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "inconnue"
+    return (head or "inconnue") + (" + modifications non commitées" if dirty else "")
+
+
+def prepare_ours(workdir: Path, n: int, seed: int, source: Path = ROOT) -> Path:
+    root = copy_project(workdir / f"ours-{n}", source)
     real = len(list((root / "fiches").glob("*.md")))
     if n < real:
         raise SystemExit(f"N = {n} est inférieur au nombre de vraies fiches ({real}) : choisissez N ≥ {real}.")
@@ -316,8 +335,8 @@ def report(rows: list, search: dict | None, notes: list, profile: str | None) ->
     out = ["# Résultats du banc d'essai", "",
            f"Mesuré le {datetime.date.today().isoformat()} sur {platform.node() or 'cette machine'} "
            f"({os.cpu_count()} cœurs, Python {platform.python_version()}, MkDocs {_version('mkdocs')}, "
-           f"Material {_version('mkdocs-material')}). Commande : `python benchmarks/run.py "
-           f"--sizes {' '.join(map(str, sizes))}`.", "",
+           f"Material {_version('mkdocs-material')}), version du projet {VERSION[0]}, copiée une fois au début "
+           f"(sources et plugin). Commande : `python benchmarks/run.py --sizes {' '.join(map(str, sizes))}`.", "",
            "« Nous » : le projet avec N fiches (les 15 vraies + N − 15 générées) et son plugin ; "
            "« vanilla » : Material seul, les mêmes pages de contenu et les mêmes N fiches en Markdown simple. "
            "Temps = durée réelle de `mkdocs build` (entre parenthèses : temps processeur du processus). "
@@ -387,6 +406,7 @@ def report(rows: list, search: dict | None, notes: list, profile: str | None) ->
 
 
 LOADS: list = []
+VERSION = ["inconnue"]
 
 
 def _sample_load() -> None:
@@ -424,9 +444,11 @@ def main(argv=None) -> int:
     workdir = Path(args.workdir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     rows, notes, search, profile = [], [], None, None
+    VERSION[0] = git_version()
+    source = snapshot(workdir)
     for n in sizes:
         print(f"N = {n} : préparation…", flush=True)
-        ours = prepare_ours(workdir, n, args.seed)
+        ours = prepare_ours(workdir, n, args.seed, source)
         vanilla = prepare_vanilla(ours, workdir, n)
         _sample_load()
         val = validation_time(ours)
@@ -468,6 +490,8 @@ def main(argv=None) -> int:
     print()
     print("\n".join(ratios))
     print(f"\nRésultats écrits dans {args.results}")
+    if not args.keep:
+        shutil.rmtree(source, ignore_errors=True)
     if not args.keep and not any(workdir.iterdir()):
         workdir.rmdir()   # only if empty: --workdir may name a folder that holds other things
     return 0

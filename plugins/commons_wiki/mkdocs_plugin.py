@@ -74,6 +74,9 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
                 page.edit_url = f"{repo}/edit/{branch}/{docs}/{page.file.src_uri}"
         return context
 
+    def on_page_content(self, html, page, config, files):
+        return self.renderer.restore_raw(html)
+
     def on_post_page(self, output, page, config):
         # after Material's search plugin has indexed the page (on_page_context)
         return self.renderer.restore_deferred(output)

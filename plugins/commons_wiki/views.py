@@ -115,6 +115,7 @@ class Renderer:
         self._term_links: dict = {}
         self._cache: dict = {}
         self.deferred_html: dict = {}   # token -> HTML put back into the page by restore_deferred()
+        self.raw_html: dict = {}        # token -> HTML put back into the page content by restore_raw()
 
     # -- helpers for templates ------------------------------------------------------
     def search_tags(self, record: Record) -> list:
@@ -276,8 +277,15 @@ class Renderer:
             self.deferred_html[token] = str(caller())
             return Markup(f"\n<!-- {token} -->\n")
 
+        def raw(caller) -> Markup:
+            """HTML that skips Markdown but is indexed by the search (restored right after Markdown)."""
+            token = f"cw-raw-{len(self.raw_html)}"
+            self.raw_html[token] = str(caller())
+            return Markup(f"\n<!-- {token} -->\n")
+
         context = dict(page=page, link=link, record_page=self.record_page, term_page=self.term_page,
-                       funder_link=funder_link, term_link=term_link, cached=cached, deferred=deferred, **extra)
+                       funder_link=funder_link, term_link=term_link, cached=cached, deferred=deferred,
+                       raw=raw, **extra)
         return context
 
     def render(self, template: str, page: str, **extra) -> str:
@@ -316,6 +324,12 @@ class Renderer:
         if "<!-- cw-deferred-" not in output:
             return output
         return re.sub(r"<!-- (cw-deferred-\d+) -->", lambda m: self.deferred_html.get(m.group(1), m.group(0)), output)
+
+    def restore_raw(self, content: str) -> str:
+        """Put the raw HTML blocks back into a page's content (after Markdown, before the search)."""
+        if "<!-- cw-raw-" not in content:
+            return content
+        return re.sub(r"<!-- (cw-raw-\d+) -->", lambda m: self.raw_html.get(m.group(1), m.group(0)), content)
 
     def term_sources(self) -> dict:
         """Docs path of each generated term page -> the referential file it comes from (edit links)."""
