@@ -203,17 +203,17 @@ def tree_size(folder: Path) -> int:
 def validation_time(root: Path) -> dict:
     """Wall time of `commons-wiki validate` (as a contributor runs it) and of load_catalogue alone."""
     from commons_wiki.catalogue import load_catalogue
-    t0 = time.perf_counter()
+    cpu0, t0 = _children_cpu(), time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "commons_wiki.cli", "--root", str(root), "validate"],
                             capture_output=True, text=True, env=ENV)
-    cli = time.perf_counter() - t0
+    cli, cli_cpu = time.perf_counter() - t0, _children_cpu() - cpu0
     if result.returncode != 0:
         raise SystemExit(f"« commons-wiki validate » signale des problèmes dans {root} :\n{result.stdout}{result.stderr}")
     t0 = time.perf_counter()
     cat = load_catalogue(root)
     inproc = time.perf_counter() - t0
     assert not cat.problems
-    return {"cli": cli, "load": inproc}
+    return {"cli": cli, "cli_cpu": cli_cpu, "load": inproc}
 
 
 def offline_config(root: Path) -> str:
@@ -349,7 +349,7 @@ def report(rows: list, search: dict | None, notes: list, profile: str | None) ->
         o, v = r["ours"], r["vanilla"]
         out.append(f"| {r['n']} | {o['wall']:.1f} s ({o['cpu']:.1f}) | {v['wall']:.1f} s ({v['cpu']:.1f}) | "
                    f"{o['wall'] / v['wall']:.2f} | {fmt_size(o['size'])} | {fmt_size(v['size'])} | "
-                   f"{fmt_size(o['index'])} | {fmt_size(v['index'])} | {r['validate']['cli']:.2f} s | {r['validate']['load']:.2f} s |")
+                   f"{fmt_size(o['index'])} | {fmt_size(v['index'])} | {r['validate']['cli']:.2f} s ({r['validate'].get('cli_cpu', 0):.2f}) | {r['validate']['load']:.2f} s |")
     ratios, checks = [], []
     for r in rows:
         o, v = r["ours"], r["vanilla"]
@@ -362,8 +362,10 @@ def report(rows: list, search: dict | None, notes: list, profile: str | None) ->
                       f"({verdict(ratio <= TARGETS['build_ratio'])}), {cpu_ratio:.2f} en temps processeur "
                       f"({verdict(cpu_ratio <= TARGETS['build_ratio'])})")
         val = by_n[1000]["validate"]["cli"]
-        checks.append(f"- Validation ≤ {TARGETS['validate_s']:.0f} s à N = 1000 : {val:.2f} s (CLI), "
-                      f"{by_n[1000]['validate']['load']:.2f} s (load_catalogue) — {verdict(val <= TARGETS['validate_s'])}")
+        val_cpu = by_n[1000]["validate"].get("cli_cpu", val)
+        checks.append(f"- Validation ≤ {TARGETS['validate_s']:.0f} s à N = 1000 : {val:.2f} s (CLI, durée réelle ; "
+                      f"{val_cpu:.2f} s de processeur), {by_n[1000]['validate']['load']:.2f} s (load_catalogue) — "
+                      f"{verdict(val <= TARGETS['validate_s'])} en durée réelle, {verdict(val_cpu <= TARGETS['validate_s'])} en temps processeur")
     # growth between the two largest sizes (2000 ÷ 1000 in the full run)
     if len(sizes) >= 2:
         big, small = sizes[-1], sizes[-2]
@@ -374,8 +376,11 @@ def report(rows: list, search: dict | None, notes: list, profile: str | None) ->
         ratios.append(f"ratio site size at N={big} / N={small} (ours): {s:.2f} (vanilla {va['size'] / vb['size']:.2f})")
         ratios.append(f"ratio search index size at N={big} / N={small} (ours): {ix:.2f} (vanilla {va['index'] / vb['index']:.2f})")
         limit = TARGETS["scale"] * big / small / 2   # 2.1× for a doubling
-        checks.append(f"- Temps et taille à N = {big} ≤ {limit:.2f} × ceux à N = {small} : temps {t:.2f}, taille {s:.2f} — "
-                      f"{verdict(t <= limit and s <= limit)}")
+        tc = a["cpu"] / b["cpu"]
+        ratios.append(f"ratio CPU time at N={big} / N={small} (ours): {tc:.2f} (vanilla {va['cpu'] / vb['cpu']:.2f})")
+        checks.append(f"- Temps et taille à N = {big} ≤ {limit:.2f} × ceux à N = {small} : temps {t:.2f} en durée réelle, "
+                      f"{tc:.2f} en temps processeur, taille {s:.2f} — {verdict(t <= limit and s <= limit)} en durée réelle, "
+                      f"{verdict(tc <= limit and s <= limit)} en temps processeur")
     if search:
         checks.append(f"- Première réponse de la recherche ≤ {TARGETS['search_s']} s (hors ligne, N = {search['n']}, "
                       f"processeur ralenti 4×) : {search['first']:.2f} s — {verdict(search['first'] <= TARGETS['search_s'])}")

@@ -134,6 +134,27 @@ def _files(folder: Path, suffixes: tuple) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in suffixes)
 
 
+def _read_and_parse(item) -> tuple:
+    path, rel = item
+    text, errs = read_text(path, rel)
+    return rel, (errs, None if text is None else parse_markdown(text, rel))
+
+
+PARALLEL_FROM = 300   # files; below, starting worker processes costs more than it saves
+
+
+def _read_and_parse_all(items: list) -> dict:
+    """{rel: (read errors, Parsed or None)}. Parsing YAML is most of the validation time: with
+    many files it is shared between the machine's cores (fork: workers inherit the imports)."""
+    import multiprocessing
+    import os
+    workers = min(os.cpu_count() or 1, 4)
+    if len(items) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return dict(map(_read_and_parse, items))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return dict(pool.map(_read_and_parse, items, chunksize=max(1, len(items) // (workers * 4))))
+
+
 def load_catalogue(root: Path | str, schema_dir: str = "schema", only: list | None = None) -> Catalogue:
     # Loading makes many small objects and no reference cycles: pausing the garbage collector
     # saves about a fifth of the time on a thousand fiches.
@@ -160,7 +181,9 @@ def _load_catalogue(root: Path | str, schema_dir: str) -> Catalogue:
         if not folder.exists():
             continue
         if col.format == "markdown":
-            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            paths = sorted(p for p in folder.rglob("*") if p.is_file())
+            texts = _read_and_parse_all([(p, project.rel(p)) for p in paths if p.suffix == ".md"])
+            for path in paths:
                 rel = project.rel(path)
                 if path.suffix != ".md":
                     if not col.in_docs_dir:
@@ -170,14 +193,13 @@ def _load_catalogue(root: Path | str, schema_dir: str) -> Catalogue:
                 if not col.in_docs_dir and not KEBAB.match(slug):
                     cat.problems.append(Problem(rel, 0, "", "nom de fichier invalide : minuscules, chiffres et tirets seulement, "
                                                            f"par exemple « {_slugify(path.stem)}.md »"))
-                text, errs = read_text(path, rel)
+                errs, parsed = texts[rel]
                 cat.problems.extend(errs)
-                if text is None:
+                if parsed is None:
                     # keep an empty record: the file exists, so pages citing it are not wrong too
                     cat.records[cname][slug + ".md" if col.in_docs_dir else slug] = Record(
                         cname, slug + ".md" if col.in_docs_dir else slug, rel, {}, "", Parsed(problems=errs), title=slug)
                     continue
-                parsed = parse_markdown(text, rel)
                 cat.problems.extend(parsed.problems)
                 data = parsed.data if isinstance(parsed.data, dict) else {}
                 if parsed.data is not None and not isinstance(parsed.data, dict):
