@@ -75,22 +75,27 @@ class Catalogue:
     def related(self, record: Record, limit: int = 5) -> list:
         """Up to ``limit`` records of the same collection sharing the most taxonomy terms
         (ranked by the share of terms in common, then by the number shared, then by id)."""
-        sets = self._term_sets()
-        if getattr(self, "_postings", None) is None:
-            self._postings = {}
-            for (cname, rid), terms in sets.items():
+        import heapq
+        if getattr(self, "_masks", None) is None:
+            # one bit per (taxonomy, term): shared terms are a bitwise AND, counted by bit_count()
+            bits: dict = {}
+            self._masks = {}
+            for key, terms in self._term_sets().items():
+                mask = 0
                 for term in terms:
-                    self._postings.setdefault((cname, term), []).append(rid)
-        mine = sets[(record.collection, record.id)]
-        shared: dict = {}
-        for term in mine:
-            for rid in self._postings.get((record.collection, term), ()):
-                if rid != record.id:
-                    shared[rid] = shared.get(rid, 0) + 1
+                    mask |= 1 << bits.setdefault(term, len(bits))
+                self._masks[key] = (mask, len(terms))
+        mine, n_mine = self._masks[(record.collection, record.id)]
+        scored = []
+        for rid in self[record.collection]:
+            if rid == record.id:
+                continue
+            theirs, n_theirs = self._masks[(record.collection, rid)]
+            shared = (mine & theirs).bit_count()
+            if shared:
+                scored.append((-shared / (n_mine + n_theirs - shared), -shared, rid))
         recs = self[record.collection]
-        ranked = sorted(shared, key=lambda rid: (-shared[rid] / len(mine | sets[(record.collection, rid)]),
-                                                 -shared[rid], rid))
-        return [recs[rid] for rid in ranked[:max(limit, 0)]]
+        return [recs[rid] for *_, rid in heapq.nsmallest(max(limit, 0), scored)]
 
     def backlinks(self, target: Record) -> list:
         """Records (of any collection) that cite ``target`` through a field whose schema says
