@@ -68,6 +68,26 @@ def built_site() -> Path:
 
 
 @pytest.fixture(scope="session")
+def offline_zip(tmp_path_factory) -> Path:
+    """The workshop copy, made as `make offline` makes it (release.main)."""
+    from commons_wiki import release
+    tmp = tmp_path_factory.mktemp("offline")
+    root = copy_project(tmp / "proj")
+    assert release.main(["offline", "--version", "test", "--dist", str(tmp / "dist")], root=root) == 0
+    return tmp / "dist" / "smart-village-hors-ligne-test.zip"
+
+
+@pytest.fixture(scope="session")
+def unzipped(offline_zip, tmp_path_factory) -> Path:
+    """The offline zip extracted to a temporary folder, as a facilitator would."""
+    import zipfile
+    out = tmp_path_factory.mktemp("unzipped")
+    with zipfile.ZipFile(offline_zip) as zf:
+        zf.extractall(out)
+    return out / "smart-village-hors-ligne-test"
+
+
+@pytest.fixture(scope="session")
 def browser():
     pw_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():

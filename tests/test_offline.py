@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CHROMIUM, ROOT, block_external, copy_project
+from conftest import CHROMIUM, ROOT, block_external
 
 
 class _Lenient(yaml.SafeLoader):
@@ -23,21 +23,6 @@ def _config(name: str) -> dict:
     return yaml.load((ROOT / name).read_text(encoding="utf-8"), Loader=_Lenient)
 
 
-@pytest.fixture(scope="module")
-def offline_zip(tmp_path_factory) -> Path:
-    from commons_wiki import release
-    tmp = tmp_path_factory.mktemp("offline")
-    root = copy_project(tmp / "proj")
-    assert release.main(["offline", "--version", "test", "--dist", str(tmp / "dist")], root=root) == 0
-    return tmp / "dist" / "smart-village-hors-ligne-test.zip"
-
-
-@pytest.fixture(scope="module")
-def unzipped(offline_zip, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("unzipped")
-    with zipfile.ZipFile(offline_zip) as zf:
-        zf.extractall(out)
-    return out / "smart-village-hors-ligne-test"
 
 
 def test_offline_config_inherits_and_repeats_the_search_options():

@@ -1,15 +1,14 @@
 """Search that understands French, in a real headless Chromium: accents or not, singular or
 plural, funders, actors, themes, territories. Run on the offline build opened from file://, with
-every request that leaves file:// blocked and counted (the online build shares the same index)."""
+every request that leaves file:// blocked and counted: the offline zip extracted to a temporary
+folder, as a facilitator would (the online build shares the same index)."""
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, block_external, copy_project, run_mkdocs
+from conftest import ROOT, block_external
 
 # (query, fiche expected among the first three pages)
 QUERIES = [
@@ -27,24 +26,13 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def offline_site():
-    if not (ROOT / "mkdocs.offline.yml").exists():
-        pytest.skip("mkdocs.offline.yml absent")
-    tmp = Path(tempfile.mkdtemp(prefix="cw-offline-"))
-    root = copy_project(tmp / "proj")
-    result = run_mkdocs(root, "mkdocs.offline.yml", root / "site")
-    assert result.returncode == 0, result.stdout + result.stderr
-    yield root / "site"
-    shutil.rmtree(tmp, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def search_page(browser, offline_site):
+def search_page(browser, unzipped):
+    """The offline zip, extracted, opened from file:// (every other request blocked)."""
     ctx = browser.new_context(locale="fr-FR")
     external = block_external(ctx)
     pg = ctx.new_page()
     pg.external = external
-    pg.goto((offline_site / "index.html").as_uri())
+    pg.goto((unzipped / "index.html").as_uri())
     yield pg
     ctx.close()
 
