@@ -138,10 +138,25 @@ def test_release_twice_gives_identical_files(tmp_path):
     pdf = (dist / "smart-village-livret-2026.1.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and b"file://" not in pdf
     assert b"/CreationDate (D:20260301120000+00'00')" in pdf
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout.decode()
-        for fiche in ("Muttersholtz", "Le Juch", "Kourou"):
-            assert fiche in text
+    # one section per fiche, each starting on a new page and taking at most 2 pages (pdftotext
+    # separates pages with a form feed; `make test` installs poppler-utils)
+    assert shutil.which("pdftotext"), "pdftotext manquant (paquet poppler-utils)"
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    pages = [" ".join(page.split()) for page in text.split("\f")]
+    pages = pages[:-1] if pages and not pages[-1] else pages
+    from commons_wiki.catalogue import load_catalogue
+    starts = []
+    for rec in load_catalogue(root)["fiches"].values():
+        heading = " ".join(f"{rec.data['titre']} — {rec.data['territoire']['nom']}".split())
+        found = [i for i, page in enumerate(pages) if heading in page]
+        assert found, f"{rec.id} absente du livret"
+        starts.append((found[0], rec.id))
+    starts.sort()
+    ends = [s for s, _ in starts[1:]] + [len(pages)]
+    too_long = {fid: end - start for (start, fid), end in zip(starts, ends) if end - start > 2}
+    assert len({s for s, _ in starts}) == len(starts), "deux fiches commencent sur la même page"
+    assert not too_long, f"fiches de plus de 2 pages dans le livret : {too_long}"
+    assert len(pages) >= len(starts) + 1, "le livret devrait compter au moins une page par fiche"
     assert "Fiches ajoutées" in (dist / "CHANGELOG-contenu.md").read_text(encoding="utf-8")
 
 
