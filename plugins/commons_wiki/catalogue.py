@@ -47,12 +47,15 @@ class Catalogue:
         return [str(v) for v in as_list(get_field(record.data, tax.field))]
 
     def records_for_term(self, taxonomy: str, term_id: str, collection: str | None = None) -> list:
-        out = []
-        for cname, recs in self.records.items():
-            if collection and cname != collection:
-                continue
-            out += [r for r in recs.values() if term_id in self.terms_of(r, taxonomy)]
-        return out
+        """Records that declare the term, in collection then id order (from an index built once)."""
+        if getattr(self, "_by_term", None) is None:
+            self._by_term = {}
+            for cname, recs in self.records.items():
+                for rec in recs.values():
+                    for term in self._term_sets()[(cname, rec.id)]:
+                        self._by_term.setdefault(term, []).append(rec)
+        found = self._by_term.get((taxonomy, str(term_id)), [])
+        return [r for r in found if r.collection == collection] if collection else list(found)
 
     def used_terms(self, taxonomy: str) -> list:
         tax = self.project.taxonomies[taxonomy]
@@ -85,14 +88,15 @@ class Catalogue:
                 for term in terms:
                     mask |= 1 << bits.setdefault(term, len(bits))
                 self._masks[key] = (mask, len(terms))
+            self._mask_lists = {}
+            for (cname, rid), (mask, n) in self._masks.items():
+                self._mask_lists.setdefault(cname, []).append((rid, mask, n))
         mine, n_mine = self._masks[(record.collection, record.id)]
+        me = record.id
         scored = []
-        for rid in self[record.collection]:
-            if rid == record.id:
-                continue
-            theirs, n_theirs = self._masks[(record.collection, rid)]
+        for rid, theirs, n_theirs in self._mask_lists[record.collection]:
             shared = (mine & theirs).bit_count()
-            if shared:
+            if shared and rid != me:
                 scored.append((-shared / (n_mine + n_theirs - shared), -shared, rid))
         recs = self[record.collection]
         return [recs[rid] for *_, rid in heapq.nsmallest(max(limit, 0), scored)]

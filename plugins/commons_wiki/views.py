@@ -139,11 +139,15 @@ class Renderer:
         return index
 
     def funder_records(self, text: str) -> list:
+        """Resources whose name or alias appears as whole words in ``text`` (longest names first)."""
         from .validate import fold
+        if getattr(self, "_funder_patterns", None) is None:
+            self._funder_patterns = [(re.compile(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])"), rec)
+                                     for name, rec in sorted(self.funders.items(), key=lambda x: -len(x[0]))]
         key = fold(text)
         found = []
-        for name, rec in sorted(self.funders.items(), key=lambda x: -len(x[0])):
-            if re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", key) and rec not in found:
+        for pattern, rec in self._funder_patterns:
+            if rec not in found and pattern.search(key):
                 found.append(rec)
         return found
 
