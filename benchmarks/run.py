@@ -43,7 +43,7 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (benchmarks/generate.py)
 
-PROJECT_PARTS = ["schema", "templates", "overrides", "content", "fiches", "ressources", "mkdocs.yml", "mkdocs.offline.yml"]
+PROJECT_PARTS = ["schema", "templates", "overrides", "content", "fiches", "ressources", "references", "mkdocs.yml", "mkdocs.offline.yml"]
 CHROMIUM = "/usr/bin/chromium"
 DEFAULT_SIZES = [100, 500, 1000, 2000]
 QUERY = "autopartage"
@@ -132,6 +132,11 @@ def prepare_vanilla(ours: Path, workdir: Path, n: int) -> Path:
     root.mkdir(parents=True)
     shutil.copytree(ours / "content", root / "docs")
     shutil.copytree(ours / "overrides", root / "overrides")
+    # the same external-link definitions our plugin appends to every content page
+    references = ours / "references" / "liens.md"
+    if references.exists():
+        for page in (root / "docs").rglob("*.md"):
+            page.write_text(page.read_text(encoding="utf-8") + "\n\n" + references.read_text(encoding="utf-8"), encoding="utf-8")
     (root / "docs" / "fiches").mkdir(exist_ok=True)
     for path in sorted((ours / "fiches").glob("*.md")):
         parsed = parse_markdown(path.read_text(encoding="utf-8"), path.name)

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "plugins"))
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-PROJECT_PARTS = ["schema", "templates", "overrides", "content", "fiches", "ressources", "mkdocs.yml",
+PROJECT_PARTS = ["schema", "templates", "overrides", "content", "fiches", "ressources", "references", "mkdocs.yml",
                  "mkdocs.offline.yml"]
 CHROMIUM = "/usr/bin/chromium"
 

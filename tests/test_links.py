@@ -99,3 +99,20 @@ def test_offline_builds_need_html_files_not_folders(tmp_path):
     assert len(messages) == 2, text
     assert "dossier" in text and "b/index.html" in text
     assert "chemin absolu" in text
+
+
+def test_unknown_shared_link_reference_is_reported_with_its_line(tmp_path):
+    """External links live once in references/liens.md; a page citing an unknown one is an error."""
+    from commons_wiki.catalogue import load_catalogue
+    root = copy_project(tmp_path / "proj")
+    page = root / "content" / "methode" / "mobilite.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\nVoir [un site disparu][l-inconnu].\n", encoding="utf-8")
+    line = len(text.split("\n")) + 1
+    problems = [p.text() for p in load_catalogue(root).problems]
+    assert problems == [f"content/methode/mobilite.md:{line}: lien « l-inconnu » absent de references/liens.md"]
+
+
+def test_shared_link_references_resolve_in_the_built_pages(built_site):
+    for page in built_site.rglob("*.html"):
+        assert "][l-" not in page.read_text(encoding="utf-8"), page

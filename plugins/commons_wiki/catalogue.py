@@ -263,11 +263,37 @@ def _load_catalogue(root: Path | str, schema_dir: str) -> Catalogue:
             _check_headings(rec, col, cat.problems)
     _check_consistency(cat)
     _check_duplicates(cat)
+    _check_link_references(cat)
     cat.problems = sorted(set(cat.problems))
     # keep records in a stable, human order
     for cname in cat.records:
         cat.records[cname] = dict(sorted(cat.records[cname].items()))
     return cat
+
+
+REFERENCE_USE = re.compile(r"\]\[([A-Za-z0-9_-]+)\]")
+REFERENCE_DEF = re.compile(r"^\[([A-Za-z0-9_-]+)\]:\s*\S+", re.M)
+
+
+def link_references(project) -> str:
+    """Text of the shared link-reference file declared in wiki.yml ("" when there is none)."""
+    rel = project.config.get("link_references")
+    path = project.root / rel if rel else None
+    return path.read_text(encoding="utf-8") if path and path.exists() else ""
+
+
+def _check_link_references(cat: Catalogue) -> None:
+    """Every [texte][ref] of a Markdown body must be defined in the shared reference file."""
+    rel = cat.project.config.get("link_references")
+    if not rel:
+        return
+    defined = set(REFERENCE_DEF.findall(link_references(cat.project)))
+    for recs in cat.records.values():
+        for rec in recs.values():
+            for m in REFERENCE_USE.finditer(rec.body):
+                if m.group(1) not in defined:
+                    line = (rec.parsed.body_line if rec.parsed else 1) + rec.body.count("\n", 0, m.start())
+                    cat.problems.append(Problem(rec.file, line, "", f"lien « {m.group(1)} » absent de {rel}"))
 
 
 def _check_headings(rec: Record, col, problems: list) -> None:

@@ -41,6 +41,8 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
         self.settings = settings
         self.renderer = Renderer(self.catalogue, self.root / self.config.templates_dir, settings)
         self.sources = {}   # docs path -> project file behind it (for edit links)
+        from .catalogue import link_references
+        self.references = link_references(self.catalogue.project)
         return config
 
     def on_files(self, files, config):
@@ -73,6 +75,12 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
                 docs = Path(config.docs_dir).resolve().relative_to(self.root).as_posix()
                 page.edit_url = f"{repo}/edit/{branch}/{docs}/{page.file.src_uri}"
         return context
+
+    def on_page_markdown(self, markdown, page, config, files):
+        # the shared external-link definitions, for the pages written by contributors
+        if self.references and not page.file.generated_by:
+            return markdown + "\n\n" + self.references
+        return markdown
 
     def on_page_content(self, html, page, config, files):
         return self.renderer.restore_raw(html)
