@@ -275,17 +275,14 @@ def make_fiche(rng: random.Random, place: str, regions: dict, deps: dict) -> dic
                     "telephone": f"0{rng.choice('12345')} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
                     "site": f"https://www.{slug}.fr/"},
         "liens": [{"libelle": f"Le projet sur le site {de(territory)}", "url": f"https://www.{slug}.fr/projet/"}][: rng.randint(0, 1)],
-        "source": {"document": "Corpus synthétique du banc d'essai (données fictives)", "page": rng.randint(1, 200)},
+        # contributions, as the wiki's growth will be: an author, a date, public sources
+        "source": {"origine": "contribution", "auteur": f"Mairie {de(place)}",
+                   "redigee_le": f"20{rng.randint(24, 26)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                   "references": [{"libelle": f"Le projet sur le site {de(territory)}", "url": f"https://www.{slug}.fr/projet/"}]},
         "remarques": rng.sample(REMARQUES, rng.randint(0, 2)),
         "mis_a_jour": f"20{rng.randint(24, 26)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
         "licence": rng.choice(["CC-BY-SA-4.0", "CC-BY-SA-4.0", "etalab-2.0"]),
     }
-    if rng.random() < 0.7:
-        data["provenance"] = {"principes": rng.choice(["verifie", "reconstitue"]), "tiers_lieu": rng.choice(["verifie", "reconstitue"]),
-                              "notes": [f"Principes : {len(data['principes'])} croix au tableau récapitulatif ; la lecture retenue "
-                                        "s'appuie sur les objectifs et sur la description de la démarche, à contrôler sur le document imprimé.",
-                                        "Tiers-lieu : la fiche ne le dit pas explicitement ; la réponse est déduite du texte "
-                                        "et reste à confirmer auprès de la structure porteuse."][: rng.randint(1, 2)]}
     if not data["remarques"]:
         del data["remarques"]
     if not data["liens"]:

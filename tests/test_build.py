@@ -36,7 +36,7 @@ def test_build_fails_on_a_broken_front_matter_that_mkdocs_would_swallow(tmp_path
     (root / "fiches" / "le-juch.md").write_text(text, encoding="utf-8")
     result = run_mkdocs(root)
     assert result.returncode != 0
-    assert "fiches/le-juch.md:" in result.stderr and "YAML illisible" in result.stderr
+    assert "fiches/le-juch.md:" in result.stderr and "ouvert ici et jamais fermé" in result.stderr
 
 
 def test_every_fiche_is_published(built_site):

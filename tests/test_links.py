@@ -41,10 +41,10 @@ def test_offline_build_has_no_broken_link_or_anchor():
 def test_a_broken_link_and_anchor_in_a_real_build_are_reported(tmp_path):
     root = copy_project(tmp_path / "proj")
     page = root / "content" / "a-propos" / "contribuer.md"
-    # raw HTML: MkDocs does not validate it, so only our check can catch it
+    # links to URLs (not to .md files): MkDocs does not validate them, so only our check can catch them
     page.write_text(page.read_text(encoding="utf-8") + "\n\n"
-                    '<p><a href="../../fiches/nulle-part/">une fiche disparue</a> '
-                    '<a href="../../catalogue/#section-inexistante">une ancre disparue</a></p>\n',
+                    "[une fiche disparue](../../fiches/nulle-part/) "
+                    "[une ancre disparue](../../catalogue/#section-inexistante)\n",
                     encoding="utf-8")
     result = run_mkdocs(root)
     assert result.returncode == 0, result.stdout + result.stderr

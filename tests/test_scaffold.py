@@ -21,6 +21,11 @@ from conftest import ROOT, copy_project
 SCHEMA = json.loads((ROOT / "schema" / "fiche.schema.json").read_text(encoding="utf-8"))
 
 
+def offered(schema: dict) -> dict:
+    """The properties the scaffold offers a contributor (``x-scaffold: false`` ones are the guide's)."""
+    return {k: s for k, s in schema.get("properties", {}).items() if s.get("x-scaffold") is not False}
+
+
 def run_new(root: Path, answers: str, territoire=None, titre=None, non_interactif=False):
     out = io.StringIO()
     args = Namespace(territoire=territoire, titre=titre, non_interactif=non_interactif)
@@ -131,7 +136,7 @@ def test_skeleton_has_every_schema_field_with_its_description(proj):
     data = parse_markdown(text, "x").data
 
     def walk(schema, prefix=""):
-        for name, sub in schema.get("properties", {}).items():
+        for name, sub in offered(schema).items():
             yield name, sub, prefix + name
             target = sub.get("items", sub) if sub.get("type") == "array" else sub
             yield from walk(target, prefix + name + ".")
@@ -143,6 +148,11 @@ def test_skeleton_has_every_schema_field_with_its_description(proj):
     assert set(data) == set(SCHEMA["required"])
     assert "# note_communs:" in text and "# enseignement:" in text
     assert data["mis_a_jour"] and data["licence"] == "CC-BY-SA-4.0"
+    # a contribution, with who wrote it, when, and its sources; nothing reserved to the guide's fiches
+    assert data["source"]["origine"] == "contribution" and data["source"]["redigee_le"] == data["mis_a_jour"]
+    assert {"auteur", "references"} <= set(data["source"])
+    for guide_only in ("provenance:", "document:", "page:", "page_visite:", "visite:"):
+        assert not re.search(rf"^[\s#]*{guide_only}", text, re.M), guide_only
 
 
 def test_unfilled_fields_fail_validation_then_the_filled_fiche_passes(proj):
@@ -152,7 +162,8 @@ def test_unfilled_fields_fail_validation_then_the_filled_fiche_passes(proj):
     problems = [p for p in load_catalogue(proj).problems if p.file == "fiches/vallee-d-essai.md"]
     fields = {p.field.split("[")[0] for p in problems}
     for required in ("porteur", "population", "en_bref", "objectifs", "principes", "tiers_lieu", "public_cible",
-                     "thematiques", "moyens.humains", "bilan.resultats", "contact.organisation", "source.document"):
+                     "thematiques", "moyens.humains", "bilan.resultats", "contact.organisation", "source.auteur",
+                     "source.references"):
         assert required in fields, f"{required} not reported: {sorted(fields)}"
     lines = path.read_text(encoding="utf-8").split("\n")
     assert all("À COMPLÉTER" in lines[p.line - 1] for p in problems if p.line), "problems point at the placeholders"
@@ -173,9 +184,10 @@ def test_optional_blocks_become_valid_once_uncommented_and_filled(tmp_path):
     front, body = front_and_body(path)
     opened = uncomment_optional_blocks(front)
     data = yaml.safe_load(opened)
-    assert set(data) == set(SCHEMA["properties"]), set(SCHEMA["properties"]) - set(data)
+    assert set(data) == set(offered(SCHEMA)), set(offered(SCHEMA)) - set(data)
     assert set(data["contact"]) == set(SCHEMA["properties"]["contact"]["properties"])
     data.setdefault("territoire", {}).update({"departements": ["29"], "regions": ["53"]})
+    data["principes"] = ["communs"]   # the note on the commons (an optional block) goes with this principle
     write_filled(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False), body)
     assert [p.text() for p in load_catalogue(root).problems] == []
 

@@ -27,7 +27,10 @@ def test_every_fiche_has_a_page_with_its_facts(built_site, cat):
         d = rec.data
         assert page.h1.get_text(strip=True).startswith(d["titre"][:20])
         assert d["territoire"]["nom"] in text
-        assert f"p. {d['source']['page']}" in text               # "Guide Smart village, p. 76"
+        if d["source"]["origine"] == "guide":
+            assert f"p. {d['source']['page']}" in text           # "Guide Smart village, p. 76"
+        else:                                                    # who wrote it, from which sources
+            assert d["source"]["auteur"] in text and "Guide Smart village" not in text
         for section in ("La démarche en bref", "Objectifs", "Contexte", "Le bilan", "Contact", "Moyens"):
             assert section in text, (slug, section)
         badges = [a.get_text(strip=True) for a in page.select(".cw-fiche-header a.cw-badge")]

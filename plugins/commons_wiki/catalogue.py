@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .body import body_problems, field_problems
 from .frontmatter import Parsed, parse_markdown, parse_yaml, read_text
 from .problems import Problem, format_path
 from .project import Project, as_list, get_field, load_project
@@ -37,6 +38,7 @@ class Catalogue:
     project: Project
     records: dict = field(default_factory=dict)     # collection -> {id: Record}, in id order
     problems: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)    # shown to the contributor; they do not stop the build
 
     # -- lookups ---------------------------------------------------------------
     def __getitem__(self, collection) -> dict:
@@ -224,7 +226,7 @@ def _load_catalogue(root: Path | str, schema_dir: str) -> Catalogue:
                 cat.problems.extend(errs)
                 if text is None:
                     continue
-                parsed = parse_yaml(text, rel)
+                parsed = parse_yaml(text, rel, comments_cut=True)
                 cat.problems.extend(parsed.problems)
                 if parsed.data is None and not parsed.problems:
                     continue
@@ -249,6 +251,8 @@ def _load_catalogue(root: Path | str, schema_dir: str) -> Catalogue:
     ids = {c: set(recs) for c, recs in cat.records.items()}
     Validator = make_validator_class(project.referentials, ids)
     checker = format_checker()
+    private = tuple(str((project.config.get("publish") or {}).get("private", {}).get("list", "")).split(".")) \
+        if (project.config.get("publish") or {}).get("private") else ()
     for cname, col in project.collections.items():
         validator = Validator(col.schema, format_checker=checker)
         for rec in parsed_files.get(cname, []):
@@ -258,17 +262,30 @@ def _load_catalogue(root: Path | str, schema_dir: str) -> Catalogue:
                 _check_headings(rec, col, cat.problems)
                 continue  # a list or a scalar instead of fields: already reported, no field to check
             prefix = "" if not rec.base else format_path(rec.base)
-            for p in schema_problems(validator, rec.data, rec.file, rec.parsed.line_of, rec.base):
+            for p in schema_problems(validator, rec.data, rec.file, rec.parsed.line_of, rec.base, rec.parsed.plain):
                 cat.problems.append(Problem(p.file, p.line, (prefix + ("." if prefix and p.field else "") + p.field) if prefix else p.field, p.message))
             _check_headings(rec, col, cat.problems)
+            cat.problems.extend(_untrusted_text_problems(rec, col, private))
     _check_consistency(cat)
     _check_duplicates(cat)
     _check_link_references(cat)
     cat.problems = sorted(set(cat.problems))
+    cat.warnings = sorted(set(cat.warnings))
     # keep records in a stable, human order
     for cname in cat.records:
         cat.records[cname] = dict(sorted(cat.records[cname].items()))
     return cat
+
+
+def _untrusted_text_problems(rec: Record, col, private: tuple) -> list:
+    """Raw HTML, unsafe links, personal data and leftover placeholders (body.py)."""
+    found = field_problems(rec.file, rec.data, lambda path: rec.line_of(*path), skip=private)
+    if col.format == "markdown":
+        found += body_problems(rec.file, rec.body, rec.parsed.body_line, col.raw_html)
+    if rec.base:   # records of a yaml-list file: field paths start with the item's index
+        found = [Problem(p.file, p.line, format_path(rec.base) + (f".{p.field}" if p.field else ""), p.message)
+                 for p in found]
+    return found
 
 
 REFERENCE_USE = re.compile(r"\]\[([A-Za-z0-9_-]+)\]")
@@ -290,8 +307,9 @@ def _check_link_references(cat: Catalogue) -> None:
     defined = set(REFERENCE_DEF.findall(link_references(cat.project)))
     for recs in cat.records.values():
         for rec in recs.values():
+            local = set(REFERENCE_DEF.findall(rec.body)) if "]:" in rec.body else set()
             for m in REFERENCE_USE.finditer(rec.body):
-                if m.group(1) not in defined:
+                if m.group(1) not in defined and m.group(1) not in local:
                     line = (rec.parsed.body_line if rec.parsed else 1) + rec.body.count("\n", 0, m.start())
                     cat.problems.append(Problem(rec.file, line, "", f"lien « {m.group(1)} » absent de {rel}"))
 
@@ -307,46 +325,126 @@ def _check_headings(rec: Record, col, problems: list) -> None:
 
 
 def _check_consistency(cat: Catalogue) -> None:
-    """Cross-field rules of wiki.yml, e.g. a département's region is among the regions."""
+    """Cross-field rules of wiki.yml (``consistency``), one kind of rule per key:
+    attribute/within (a département's region is among the regions), subset_of (dominant themes
+    are among the themes), requires (a note on the commons needs that principle), postal_code_of
+    (the postal code belongs to one of the départements)."""
     for rule in cat.project.config.get("consistency") or []:
-        ref = cat.project.referentials.get(rule["referential"])
-        if not ref:
+        check = next((f for key, f in _RULES.items() if key in rule), None)
+        if check is None:
             continue
-        # the referential of the "within" field, for a readable name ("Bretagne" rather than "53")
-        within_ref = next((cat.project.referentials.get(t.referential) for t in cat.project.taxonomies.values()
-                           if t.field == rule["within"]), None)
         for recs in cat.records.values():
             for rec in recs.values():
-                values = get_field(rec.data, rule["field"])
-                within = [str(v) for v in as_list(get_field(rec.data, rule["within"]))]
-                if not isinstance(values, list):
-                    continue
-                for i, v in enumerate(values):
-                    term = ref.terms.get(str(v))
-                    expected = term.extra.get(rule["attribute"]) if term else None
-                    if expected and str(expected) not in within:
-                        path = tuple(rule["field"].split(".")) + (i,)
-                        owner = within_ref.label(expected) if within_ref else expected
-                        cat.problems.append(Problem(rec.file, rec.line_of(*path), format_path(path),
-                                                    f"{term.label} ({v}) appartient à {owner} ({expected}), "
-                                                    f"qui manque dans {rule['within']}"))
+                if get_field(rec.data, rule["field"]) not in (None, "", []):
+                    for path, message in check(cat, rule, rec):
+                        cat.problems.append(Problem(rec.file, rec.line_of(*path), format_path(path), message))
+
+
+def _field_path(dotted: str, *more) -> tuple:
+    return tuple(dotted.split(".")) + more
+
+
+def _rule_attribute_within(cat: Catalogue, rule: dict, rec: Record):
+    ref = cat.project.referentials.get(rule["referential"])
+    if not ref:
+        return
+    # the referential of the "within" field, for a readable name ("Bretagne" rather than "53")
+    within_ref = next((cat.project.referentials.get(t.referential) for t in cat.project.taxonomies.values()
+                       if t.field == rule["within"]), None)
+    within = [str(v) for v in as_list(get_field(rec.data, rule["within"]))]
+    for i, v in enumerate(as_list(get_field(rec.data, rule["field"]))):
+        term = ref.terms.get(str(v))
+        expected = term.extra.get(rule["attribute"]) if term else None
+        if expected and str(expected) not in within:
+            owner = within_ref.label(expected) if within_ref else expected
+            yield _field_path(rule["field"], i), f"{term.label} ({v}) appartient à {owner} ({expected}), qui manque dans {rule['within']}"
+
+
+def _rule_subset_of(cat: Catalogue, rule: dict, rec: Record):
+    from .validate import fold   # « Mobilite » among the themes is reported once, as an unknown term
+    among = {fold(v) for v in as_list(get_field(rec.data, rule["subset_of"]))}
+    for i, v in enumerate(as_list(get_field(rec.data, rule["field"]))):
+        if fold(v) not in among:
+            yield _field_path(rule["field"], i), f"« {v} » doit aussi figurer dans {rule['subset_of']}"
+
+
+def _rule_requires(cat: Catalogue, rule: dict, rec: Record):
+    need = rule["requires"]
+    if str(need["contains"]) not in {str(v) for v in as_list(get_field(rec.data, need["field"]))}:
+        yield _field_path(rule["field"]), (f"ce champ suppose « {need['contains']} » dans {need['field']} : "
+                                           f"ajoutez-le, ou retirez ce champ")
+
+
+def postal_departements(code: str) -> set:
+    """Départements a French postal code can belong to (« 20xxx » is Corsica, « 97x.. » overseas)."""
+    if code.startswith("20"):
+        return {"2A", "2B"}
+    return {code[:3]} if code.startswith(("97", "98")) else {code[:2]}
+
+
+def _rule_postal_code_of(cat: Catalogue, rule: dict, rec: Record):
+    code = str(get_field(rec.data, rule["field"]))
+    declared = {str(v) for v in as_list(get_field(rec.data, rule["postal_code_of"]))}
+    if declared and len(code) == 5 and code.isdigit() and not postal_departements(code) & declared:
+        yield _field_path(rule["field"]), (f"le code postal {code} n'appartient à aucun des départements de "
+                                           f"{rule['postal_code_of']} ({', '.join(sorted(declared))})")
+
+
+_RULES = {"within": _rule_attribute_within, "subset_of": _rule_subset_of, "requires": _rule_requires,
+          "postal_code_of": _rule_postal_code_of}
 
 
 def _check_duplicates(cat: Catalogue) -> None:
+    """Same values of ``unique_together``: an error; same values of ``similar_together`` only: a
+    warning. Both are reported on the newer file, the one a pull request adds."""
+    from .validate import fold
     for cname, col in cat.project.collections.items():
-        if not col.unique_together:
-            continue
-        seen = {}
-        for rec in cat.records[cname].values():
-            key = tuple(str(get_field(rec.data, f) or "").strip().lower() for f in col.unique_together)
-            if not all(key):
+        for fields, report in ((col.unique_together, _report_duplicate), (col.similar_together, _report_similar)):
+            if not fields:
                 continue
-            if key in seen:
-                other = seen[key]
-                cat.problems.append(Problem(rec.file, rec.line_of(col.title_field), col.title_field,
-                                            f"doublon : même {' et '.join(col.unique_together)} que {other.file}"))
-            else:
-                seen[key] = rec
+            groups: dict = {}
+            for rec in cat.records[cname].values():
+                key = tuple(fold(str(get_field(rec.data, f) or "")).strip() for f in fields)
+                if all(key):
+                    groups.setdefault(key, []).append(rec)
+            for group in groups.values():
+                if len(group) > 1:
+                    oldest, *newer = sorted(group, key=lambda r: _added_order(cat.project.root, r, col))
+                    for rec in newer:
+                        report(cat, col, fields, rec, oldest)
+
+
+def _report_duplicate(cat: Catalogue, col, fields: list, rec: Record, first: Record) -> None:
+    cat.problems.append(Problem(rec.file, rec.line_of(col.title_field), col.title_field,
+                                f"doublon : même {' et '.join(fields)} que {first.file}"))
+
+
+def _report_similar(cat: Catalogue, col, fields: list, rec: Record, first: Record) -> None:
+    same_title = fold_eq(rec.title, first.title)
+    if same_title and col.unique_together:
+        return   # already an error
+    cat.warnings.append(Problem(rec.file, rec.line_of(*fields[0].split(".")), fields[0],
+                                f"même {' et '.join(fields)} que {first.file} : s'il s'agit de la même initiative, "
+                                "complétez plutôt cette fiche"))
+
+
+def fold_eq(a: str, b: str) -> bool:
+    from .validate import fold
+    return fold(a).strip() == fold(b).strip()
+
+
+def _added_order(root: Path, rec: Record, col) -> tuple:
+    """Sort key, oldest first: when git added the file (a file git does not know yet is the newest),
+    then the record's date, then its name."""
+    import subprocess
+    try:
+        out = subprocess.run(["git", "log", "--diff-filter=A", "--format=%ct", "--", rec.file], cwd=root,
+                             capture_output=True, text=True, timeout=30)
+        stamps = out.stdout.split() if out.returncode == 0 else []
+    except (OSError, subprocess.SubprocessError):
+        stamps = []
+    added = (0, int(stamps[-1])) if stamps else (1, 0)
+    return added, str(rec.data.get(col.date_field, "")) if col.date_field else "", rec.file
 
 
 def _slugify(text: str) -> str:

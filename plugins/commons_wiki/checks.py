@@ -9,9 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import posixpath
 import re
 from pathlib import Path
 
+from .body import EXECUTABLE_SCHEMES, url_scheme
 from .catalogue import Catalogue
 from .views import Renderer, url_of
 
@@ -97,3 +99,86 @@ def check_site(cat: Catalogue, site: Path, renderer: Renderer) -> list:
             listed = marked.findall(path.read_text(encoding="utf-8"))
             found.append(_diff(f"{tax.url}/{term}", listed, {r.id for r in cat.records_for_term(name, term, cname)}))
     return [f for f in found if f]
+
+
+# -- scripts: only the theme's and the project's own ------------------------------------------
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
+_SRC = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
+_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
+_TAG_WITH_ATTRIBUTES = re.compile(r"<[a-zA-Z][\w:-]*\s[^>]*>")
+_QUOTED = re.compile(r'"[^"]*"' + r"|'[^']*'")
+_EVENT_ATTRIBUTE = re.compile(r"\s(on[a-z]+)\s*=", re.I)
+_URL_ATTRIBUTE = re.compile(r"""\s(?:href|src|action|formaction)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+_SUSPECT = re.compile(r"\son|script:|data:", re.I)
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"' + r"|'(?:[^'\\\n]|\\.)*'")
+DATA_TYPES = {"application/json", "application/ld+json"}   # data for our scripts: never run
+
+
+def _normalise_inline(js: str) -> str:
+    """An inline script with its string literals emptied: the theme writes the same code on every
+    page, with a different relative path in a string (« new URL("../..", location) »)."""
+    return " ".join(_STRING.sub('""', js).split())
+
+
+class ScriptAudit:
+    """Collects, page by page, any script that is not the theme's or the project's own."""
+
+    def __init__(self, allowed_files: set, base_path: str = "/"):
+        self.allowed_files = allowed_files        # site paths: theme assets, extra_javascript, polyfills
+        self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
+        self.found: list = []                      # (page, message)
+        self.inline: dict = {}                     # normalised inline script -> pages using it
+
+    def _site_path(self, page_url: str, src: str) -> str:
+        src = src.split("?")[0].split("#")[0]
+        if src.startswith(self.base_path):
+            return src[len(self.base_path):]
+        folder = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
+        return posixpath.normpath(posixpath.join(folder, src)).lstrip("/")
+
+    def add_page(self, page_url: str, html: str) -> None:
+        for attrs, body in _SCRIPT.findall(html):
+            src = _SRC.search(attrs)
+            if src:
+                path = self._site_path(page_url, src.group(1))
+                if path not in self.allowed_files:
+                    self.found.append((page_url, f"script externe inconnu : {src.group(1)}"))
+                continue
+            kind = _TYPE.search(attrs)
+            if kind and kind.group(1).lower() in DATA_TYPES:
+                continue
+            self.inline.setdefault(_normalise_inline(body), []).append(page_url)
+        for tag in _TAG_WITH_ATTRIBUTES.findall(_SCRIPT.sub("", html)):
+            if _SUSPECT.search(tag):   # most tags are not: skip the detailed reading
+                self._check_tag(page_url, tag)
+
+    def _check_tag(self, page_url: str, tag: str) -> None:
+        """Event handlers and executable addresses in one tag's attributes (not in their values'
+        text: « aria-label="x onmouseover=y" » is a label)."""
+        for name in _EVENT_ATTRIBUTE.findall(_QUOTED.sub('""', tag)):
+            self.found.append((page_url, f"attribut « {name} » (code exécutable) dans la page"))
+        for groups in _URL_ATTRIBUTE.findall(tag):
+            url = next(g for g in groups if g) if any(groups) else ""
+            if url_scheme(url) in EXECUTABLE_SCHEMES:
+                self.found.append((page_url, f"adresse exécutable « {url[:40]} » dans la page"))
+
+    def problems(self, theme_page_html: str) -> list:
+        """French messages; ``theme_page_html`` is a page the theme writes alone (404.html),
+        whose inline scripts are the only ones allowed."""
+        theme = {_normalise_inline(body) for attrs, body in _SCRIPT.findall(theme_page_html)
+                 if not _SRC.search(attrs)}
+        found = [f"{page} : {message}" for page, message in self.found]
+        for code, pages in self.inline.items():
+            if code not in theme:
+                more = f" (et {len(pages) - 1} autres pages)" if len(pages) > 1 else ""
+                found.append(f"{pages[0]}{more} : script en ligne inconnu ({code[:60]}…)")
+        return found
+
+
+def theme_script_files(theme_dirs: list, extra: list) -> set:
+    """Site paths of every script the theme folders ship (Material's and overrides/), plus the
+    configured extra_javascript and polyfills."""
+    files = set(extra)
+    for folder in map(Path, theme_dirs):
+        files.update(p.relative_to(folder).as_posix() for p in folder.rglob("*.js"))
+    return files

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from .catalogue import load_catalogue
-from .problems import format_problems
+from .problems import Problem, format_problems
 
 
 def find_root(start: Path) -> Path:
@@ -21,15 +21,18 @@ def find_root(start: Path) -> Path:
 def cmd_validate(args) -> int:
     root = find_root(Path(args.root or "."))
     cat = load_catalogue(root)
-    problems = cat.problems
+    problems, warnings = cat.problems, cat.warnings
     if args.paths:
+        missing = [Problem(p, 0, "", "fichier ou dossier introuvable : vérifiez le nom (minuscules, tirets, .md)")
+                   for p in args.paths if not Path(p).exists()]
         wanted = {Path(p).resolve() for p in args.paths}
 
         def keep(p):
             f = (root / p.file).resolve()
             return any(f == w or w in f.parents for w in wanted)
-        problems = [p for p in problems if keep(p)]
-    out = format_problems(problems, args.format)
+        problems = missing + [p for p in problems if keep(p)]
+        warnings = [w for w in warnings if keep(w)]
+    out = format_problems(problems, args.format, warnings)
     if out:
         print(out, file=sys.stdout)
     if args.format == "text" and not problems:

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from .catalogue import Catalogue, Record
 from .project import get_field
+from .provenance import provenance_of
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -47,16 +48,42 @@ def _licence(cat: Catalogue) -> dict:
     return {"name": lic, "title": term.label if term else lic, "path": term.extra.get("url", "") if term else ""}
 
 
-def _meta(cat: Catalogue, version: str, collection: str) -> dict:
+def record_url(cat: Catalogue, record: Record, settings: dict) -> str:
+    site = (settings.get("site_url") or "").rstrip("/")
+    return f"{site}/{cat.project.collections[record.collection].url}/{record.id}/" if site else ""
+
+
+def dataset_sources(cat: Catalogue, collection: str, settings: dict | None = None) -> list:
+    """Frictionless ``sources``: each document records were taken from, then each contributed record."""
+    declared = cat.project.collections[collection].source   # a collection drawn from one document
+    documents, contributions = ({declared: None} if declared else {}), []
+    for rec in cat[collection].values():
+        prov = provenance_of(cat.project, rec.data)
+        if prov.from_document:
+            documents.setdefault(prov.document or prov.label, None)
+        elif prov.kind:
+            source = {"title": f"{rec.title} : {prov.credit()}"}
+            url = record_url(cat, rec, settings or {})
+            if url:
+                source["path"] = url
+            contributions.append(source)
+    return [{"title": title} for title in documents] + contributions
+
+
+def schema_name(cat: Catalogue, collection: str) -> str:
+    return cat.project.collections[collection].schema_file.split("/")[-1]
+
+
+def _meta(cat: Catalogue, version: str, collection: str, settings: dict | None = None) -> dict:
     return {"version": version, "licence": _licence(cat),
-            "source": cat.project.config.get("source_guide", ""),
-            "schema": cat.project.collections[collection].schema_file.split("/")[-1],
+            "sources": dataset_sources(cat, collection, settings),
+            "schema": schema_name(cat, collection),
             "schema_version": cat.project.collections[collection].schema.get("x-version", "")}
 
 
-def records_json(cat: Catalogue, collection: str, version: str) -> str:
+def records_json(cat: Catalogue, collection: str, version: str, settings: dict | None = None) -> str:
     """{"<collection>": {id: record}}: each record validates against the collection's schema."""
-    payload = dict(_meta(cat, version, collection))
+    payload = dict(_meta(cat, version, collection, settings))
     payload[collection] = {r.id: public_data(cat, r) for r in cat[collection].values()}
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
@@ -122,7 +149,7 @@ def _table_type(sub: dict) -> str:
     return "string"
 
 
-def datapackage(cat: Catalogue, collection: str, version: str) -> str:
+def datapackage(cat: Catalogue, collection: str, version: str, settings: dict | None = None) -> str:
     schema = cat.project.collections[collection].schema
     fields = []
     for name, sub in csv_columns(schema):
@@ -137,14 +164,14 @@ def datapackage(cat: Catalogue, collection: str, version: str) -> str:
          "mediatype": "text/csv", "encoding": "utf-8", "licenses": [lic],
          "schema": {"fields": fields, "primaryKey": ["id"]}},
         {"name": f"{collection}-json", "path": f"{collection}.json", "format": "json", "mediatype": "application/json",
-         "description": f"Les mêmes données avec leur structure complète (voir {_meta(cat, version, collection)['schema']})."},
+         "description": f"Les mêmes données avec leur structure complète (voir {schema_name(cat, collection)})."},
     ]
     for other in publish_conf(cat).get("also_export") or []:
         resources.append({"name": other, "path": f"{other}.json", "format": "json", "mediatype": "application/json",
                           "description": cat.project.collections[other].schema.get("description", "")})
     pkg = {"profile": "data-package", "name": f"{cat.project.name}-{collection}",
            "title": cat.project.config.get("title", ""), "version": version, "licenses": [lic],
-           "sources": [{"title": cat.project.config.get("source_guide", "")}], "resources": resources}
+           "sources": dataset_sources(cat, collection, settings), "resources": resources}
     return json.dumps(pkg, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -172,14 +199,24 @@ def jsonld_for(cat: Catalogue, record: Record, settings: dict) -> dict:
     lic = cat.project.referentials.get("licences")
     term = lic.terms.get(str(d.get("licence", conf.get("licence", "")))) if lic else None
     out["license"] = term.extra.get("url") if term else d.get("licence")
-    based = jl.get("based_on")
-    if based:
-        out["isBasedOn"] = {"@type": "CreativeWork", "name": based.get("name"),
-                            "publisher": [{"@type": "Organization", "name": p} for p in based.get("publishers", [])],
-                            "datePublished": based.get("date")}
+    out.update(_jsonld_provenance(provenance_of(cat.project, d)))
     if site:
-        out["url"] = f"{site}/{col.url}/{record.id}/"
+        out["url"] = record_url(cat, record, settings)
     return {k: v for k, v in out.items() if v not in (None, "", [])}
+
+
+def _jsonld_provenance(prov) -> dict:
+    """isBasedOn: the published document, or the contributor's public sources; never both."""
+    if prov.based_on:
+        based = prov.based_on
+        return {"isBasedOn": {"@type": "CreativeWork", "name": based.get("name"),
+                              "publisher": [{"@type": "Organization", "name": p} for p in based.get("publishers", [])],
+                              "datePublished": based.get("date")}}
+    out = {"isBasedOn": [{"@type": "CreativeWork", "name": name, "url": url} for name, url in prov.references]}
+    if prov.author:
+        out["creditText"] = prov.credit()
+        out["dateCreated"] = prov.date
+    return out
 
 
 def atom_feed(cat: Catalogue, settings: dict) -> str:
@@ -219,14 +256,14 @@ def export_files(cat: Catalogue, version: str, settings: dict | None = None) -> 
     col = cat.project.collections[cname]
     schema_src = (cat.project.root / col.schema_file).read_text(encoding="utf-8")
     files = {
-        f"donnees/{cname}.json": records_json(cat, cname, version),
+        f"donnees/{cname}.json": records_json(cat, cname, version, settings),
         f"donnees/{cname}.csv": records_csv(cat, cname),
-        "donnees/datapackage.json": datapackage(cat, cname, version),
+        "donnees/datapackage.json": datapackage(cat, cname, version, settings),
         f"schema/{col.schema_file.split('/')[-1]}": schema_src,
         "flux.xml": atom_feed(cat, settings),
     }
     for other in conf.get("also_export") or []:
-        files[f"donnees/{other}.json"] = records_json(cat, other, version)
+        files[f"donnees/{other}.json"] = records_json(cat, other, version, settings)
     return files
 
 

@@ -35,6 +35,7 @@ Path_ = tuple  # a path into the data: ("thematiques", 2)
 class Parsed:
     data: object = None
     lines: dict = field(default_factory=dict)   # path tuple -> 1-based line in the file
+    plain: dict = field(default_factory=dict)   # path -> source text of an unquoted number, date or boolean
     body: str = ""
     body_line: int = 1                           # line where the body starts
     problems: list = field(default_factory=list)
@@ -74,8 +75,12 @@ class _TooBig(Exception):
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-def _build(root, offset, lines, problems, rel, loader):
-    """Python values from the YAML node tree, recording the line of every path in ``lines``."""
+_CUT_BY_COMMENT = re.compile(r"\s+#")
+
+
+def _build(root, offset, result, rel, loader, text_lines, comments_cut):
+    """Python values from the YAML node tree, recording the line of every path in ``result.lines``."""
+    lines, problems = result.lines, result.problems
     budget = [MAX_NODES]
     open_nodes = set()   # containers being built: an alias back to one of them is a cycle
 
@@ -86,9 +91,13 @@ def _build(root, offset, lines, problems, rel, loader):
             raise _TooBig(line, "en-tête trop volumineux (alias YAML démultipliés ?)")
         if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
             lines[path] = line
+            if comments_cut and not node.style and node.value:   # plain: None in PyYAML, "" in libyaml
+                _check_cut_by_comment(node, text_lines, path, line, problems, rel)
             return node.value  # most values: skip the constructor machinery (2x faster load)
         lines[path] = line
         if type(node) is yaml.ScalarNode:
+            if not node.style and node.value:   # plain (unquoted): None in PyYAML, "" in libyaml
+                result.plain[path] = node.value   # « 04170 » read as a number: the message quotes it as written
             return loader.construct_object(node, deep=True)
         if id(node) in open_nodes:
             raise _TooBig(line, "alias YAML qui se contient lui-même")
@@ -120,11 +129,24 @@ def _build(root, offset, lines, problems, rel, loader):
     return value_of(root, ())
 
 
+def _check_cut_by_comment(node, text_lines, path, line, problems, rel):
+    """« titre: Café #1 du village » is read as « Café »: YAML drops what follows « # »."""
+    rest = text_lines[node.end_mark.line][node.end_mark.column:] if node.end_mark.line < len(text_lines) else ""
+    if _CUT_BY_COMMENT.match(rest):
+        lost = rest.strip()
+        problems.append(Problem(rel, line, format_path(path),
+                                f"« {lost[:40]} » est ignoré : en YAML, « # » après une espace commence un commentaire ; "
+                                f"entourez toute la valeur de guillemets droits, par exemple "
+                                f"\"{node.value} {lost}\""))
+
+
 _LEADING_TAB = re.compile(r"^ *\t", re.M)
 
 
-def parse_yaml(text: str, rel: str, offset: int = 0) -> Parsed:
-    """Parse YAML text; ``offset`` is the number of file lines before ``text``."""
+def parse_yaml(text: str, rel: str, offset: int = 0, comments_cut: bool = False) -> Parsed:
+    """Parse YAML text; ``offset`` is the number of file lines before ``text``. With
+    ``comments_cut`` (contributed content), a « # » comment right after an unquoted text value is
+    reported: it silently cut the value (the project's own configuration may comment its values)."""
     result = Parsed()
     if "\t" in text:
         for m in _LEADING_TAB.finditer(text):
@@ -136,7 +158,7 @@ def parse_yaml(text: str, rel: str, offset: int = 0) -> Parsed:
     try:
         node = loader.get_single_node()
         if node is not None:
-            result.data = _build(node, offset, result.lines, result.problems, rel, loader)
+            result.data = _build(node, offset, result, rel, loader, text.split("\n"), comments_cut)
     except _TooBig as exc:
         result.data = None
         result.problems.append(Problem(rel, exc.line, "", exc.message))
@@ -146,10 +168,8 @@ def parse_yaml(text: str, rel: str, offset: int = 0) -> Parsed:
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
         result.problems.append(Problem(rel, line, "", f"caractère de contrôle interdit (U+{code:04X}) : supprimez-le"))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + offset) if mark else 0
-        what = exc.problem or str(exc)
-        result.problems.append(Problem(rel, line, "", f"YAML illisible ({_yaml_fr(what)})"))
+        line, message = diagnose_yaml_error(exc, text)
+        result.problems.append(Problem(rel, line + offset, "", message))
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         result.problems.append(Problem(rel, 0, "", f"YAML illisible ({exc})"))
     finally:
@@ -171,7 +191,7 @@ def parse_markdown(text: str, rel: str) -> Parsed:
         p = Parsed(body="")
         p.problems.append(Problem(rel, 1, "", "en-tête YAML non fermé : ajoutez une ligne « --- » après les champs"))
         return p
-    parsed = parse_yaml("\n".join(lines[1:end]), rel, offset=1)
+    parsed = parse_yaml("\n".join(lines[1:end]), rel, offset=1, comments_cut=True)
     parsed.body = "\n".join(lines[end + 1:])
     parsed.body_line = end + 2
     if parsed.data is None and not parsed.problems:
@@ -179,21 +199,68 @@ def parse_markdown(text: str, rel: str) -> Parsed:
     return parsed
 
 
+# -- YAML mistakes explained to a contributor ------------------------------------------------
+_KEY_VALUE = re.compile(r"^\s*(?:- )?[\w.-]+:\s*(.*)$")
+_INDENTATION = ("did not find expected key", "expected <block end>", "did not find expected '-' indicator")
 _YAML_FR = {
-    "found character '\\t' that cannot start any token": "tabulation interdite",
-    "mapping values are not allowed here": "deux-points inattendu ; mettez la valeur entre guillemets",
-    "could not find expected ':'": "deux-points manquant",
-    "found unexpected end of stream": "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
-    "expected <block end>, but found '<block sequence start>'": "indentation incohérente",
-    "expected <block end>, but found '<block mapping start>'": "indentation incohérente",
+    "found character '\\t' that cannot start any token": "tabulation interdite : indentez avec des espaces",
+    "could not find expected ':'": "deux-points manquant après le nom du champ",
     "could not determine a constructor for the tag": "étiquette YAML « !… » non permise ; écrivez une valeur simple",
     "found undefined alias": "alias YAML « * » sans ancre correspondante",
     "found duplicate anchor": "ancre YAML « & » définie deux fois",
+    "did not find expected ',' or ']'": "crochet « [ » non fermé : terminez la liste par « ] »",
+    "did not find expected ',' or '}'": "accolade « { » non fermée : terminez le bloc par « } »",
 }
+QUOTE_HINT = "entourez toute la valeur de guillemets droits"
+UNCLOSED_QUOTE = "guillemet « \" » ouvert ici et jamais fermé : ajoutez-le à la fin de la valeur"
+_ESCAPED_QUOTE = re.compile(r'\\.')
 
 
-def _yaml_fr(problem: str) -> str:
+def _unclosed_quote_line(lines: list) -> int | None:
+    """1-based number of the first line whose value opens a double quote it does not close."""
+    for number, source in enumerate(lines, 1):
+        value = (_KEY_VALUE.match(source) or [None, ""])[1]
+        if value.startswith('"') and _ESCAPED_QUOTE.sub("", value).count('"') % 2:
+            return number
+    return None
+
+
+def _quoted(value: str) -> str:
+    """The value as it should be written: "…" around it, inner double quotes escaped."""
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    return '"' + value.replace('\\', '\\\\').replace('"', '\\"') + '"'
+
+
+def diagnose_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    """(1-based line in ``text``, French message with the fix) for a YAML syntax error."""
+    lines = text.split("\n")
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    problem, context = exc.problem or "", exc.context or ""
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    value = (_KEY_VALUE.match(source) or [None, ""])[1] if source else ""
+    if context.startswith("while parsing a flow") and exc.context_mark:
+        line = exc.context_mark.line + 1   # where the bracket was opened
+    unclosed = _unclosed_quote_line(lines[:line])
+    if unclosed and unclosed < line:
+        # the quote left open swallowed the next lines up to another quote: the error shows later
+        return unclosed, UNCLOSED_QUOTE
+    if context == "while scanning a quoted scalar" and exc.context_mark:
+        quote = lines[exc.context_mark.line][exc.context_mark.column:exc.context_mark.column + 1] or "\""
+        return exc.context_mark.line + 1, UNCLOSED_QUOTE.replace('"', quote, 1)
+    if problem.startswith(_INDENTATION) and value.startswith("'") and value.rstrip().count("'") > 2:
+        return line, (f"apostrophe à l'intérieur d'une valeur écrite entre apostrophes : {QUOTE_HINT}, "
+                      f"par exemple {_quoted(value)}")
+    if problem.startswith("mapping values are not allowed"):
+        return line, f"deux-points dans une valeur : {QUOTE_HINT}, par exemple {_quoted(value)}"
+    if problem.startswith(_INDENTATION):
+        return line, ("indentation incorrecte : alignez cette ligne sur les autres champs du même bloc "
+                      "(deux espaces par niveau, jamais de tabulation)")
+    if problem.startswith("found unexpected end of stream"):
+        return line, "fin de l'en-tête inattendue : un guillemet ou un crochet n'est pas fermé"
     for en, fr in _YAML_FR.items():
         if problem.startswith(en):
-            return fr
-    return problem
+            return line, fr
+    return line, "syntaxe YAML incorrecte près de cette ligne : vérifiez l'indentation, les guillemets et les deux-points"

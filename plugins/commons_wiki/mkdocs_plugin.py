@@ -2,6 +2,7 @@
 fix edit links, and run the post-build exports and checks. The work itself lives in the core."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mkdocs.config import config_options as opt
@@ -11,8 +12,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from .catalogue import load_catalogue
-from .problems import format_problems
+from .problems import WARNING_LABEL, format_problems
 from .views import Renderer
+
+
+log = logging.getLogger("mkdocs.plugins.commons_wiki")
 
 
 class CommonsWikiConfig(Config):
@@ -28,7 +32,9 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
         self.catalogue = load_catalogue(self.root, self.config.schema_dir)
         if self.catalogue.problems:
             raise PluginError("Le contenu comporte des erreurs ; rien n'a été publié.\n"
-                              + format_problems(self.catalogue.problems))
+                              + format_problems(self.catalogue.problems, warnings=self.catalogue.warnings))
+        for warning in self.catalogue.warnings:   # info, not warning: --strict would stop the build
+            log.info(warning.text(WARNING_LABEL))
         settings = {
             "repo_url": (config.extra.get("repository") or config.repo_url or "").rstrip("/"),
             "edit_branch": "main",
@@ -43,7 +49,18 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
         self.sources = {}   # docs path -> project file behind it (for edit links)
         from .catalogue import link_references
         self.references = link_references(self.catalogue.project)
+        self.scripts = self._script_audit(config)
         return config
+
+    @staticmethod
+    def _script_audit(config):
+        """Scripts a page may load: the theme's files, extra_javascript and polyfills, and the
+        search index that Material's offline plugin writes as a script (a Material internal)."""
+        from urllib.parse import urlparse
+        from .checks import ScriptAudit, theme_script_files
+        extra = [str(s) for s in config.extra_javascript] + list(config.extra.get("polyfills") or [])
+        extra.append("search/search_index.js")
+        return ScriptAudit(theme_script_files(config.theme.dirs, extra), urlparse(config.site_url or "/").path)
 
     def on_files(self, files, config):
         project = self.catalogue.project
@@ -87,7 +104,10 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
 
     def on_post_page(self, output, page, config):
         # after Material's search plugin has indexed the page (on_page_context)
-        return self.renderer.restore_deferred(output)
+        output = self.renderer.restore_deferred(output)
+        if self.config.checks:
+            self.scripts.add_page(page.url, output)
+        return output
 
     def on_post_build(self, config):
         site = Path(config.site_dir)
@@ -97,5 +117,7 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
         if self.config.checks:
             from .checks import check_site
             problems = check_site(self.catalogue, site, self.renderer)
+            theme_page = site / "404.html"   # written by the theme alone: its inline scripts are the theme's
+            problems += self.scripts.problems(theme_page.read_text(encoding="utf-8") if theme_page.exists() else "")
             if problems:
                 raise PluginError("Vérification après construction en échec :\n" + "\n".join(problems))

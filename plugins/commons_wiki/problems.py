@@ -12,37 +12,37 @@ class Problem:
     field: str         # "thematiques[2]", "" when not about one field
     message: str       # in French, for contributors
 
-    def text(self) -> str:
+    def text(self, label: str = "") -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        message = f"{label}{self.message}"
+        return f"{where}: {self.field}: {message}" if self.field else f"{where}: {message}"
 
-    def github(self) -> str:
+    def github(self, command: str = "error") -> str:
         # GitHub annotations: the message must not contain raw newlines or '%'.
         msg = (f"{self.field}: {self.message}" if self.field else self.message)
         msg = msg.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         line = f",line={self.line}" if self.line else ""
         # property values also escape ',' and ':' (GitHub's workflow-command syntax)
         file = self.file.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
-        return f"::error file={file}{line}::{msg}"
+        return f"::{command} file={file}{line}::{msg}"
 
 
-class ContentError(Exception):
-    """Raised by the build when the sources hold problems; carries all of them."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
-        super().__init__(format_problems(self.problems))
+WARNING_LABEL = "attention : "
 
 
-def format_problems(problems: list[Problem], fmt: str = "text") -> str:
-    problems = sorted(problems)
+def format_problems(problems: list[Problem], fmt: str = "text", warnings: list[Problem] = ()) -> str:
+    """Every problem (errors, which stop the build) then every warning, in one of three formats."""
+    problems, warnings = sorted(problems), sorted(warnings)
     if fmt == "github":
-        return "\n".join(p.github() for p in problems)
+        return "\n".join([p.github() for p in problems] + [w.github("warning") for w in warnings])
     if fmt == "json":
-        return json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2)
-    lines = [p.text() for p in problems]
+        return json.dumps([dict(asdict(p), niveau="erreur") for p in problems]
+                          + [dict(asdict(w), niveau="avertissement") for w in warnings], ensure_ascii=False, indent=2)
+    lines = [p.text() for p in problems] + [w.text(WARNING_LABEL) for w in warnings]
     n = len(problems)
     lines.append(f"{n} problème{'s' if n > 1 else ''} trouvé{'s' if n > 1 else ''}." if n else "Aucun problème.")
+    if warnings:
+        lines.append(f"{len(warnings)} avertissement{'s' if len(warnings) > 1 else ''} (à relire, sans bloquer la publication).")
     return "\n".join(lines)
 
 

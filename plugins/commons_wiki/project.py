@@ -51,8 +51,11 @@ class Collection:
     template: str = ""
     required_headings: list = field(default_factory=list)
     unique_together: list = field(default_factory=list)
+    similar_together: list = field(default_factory=list)   # same values: a warning (near-duplicate)
     in_docs_dir: bool = False
     published: bool = False
+    source: str = ""                # the document every record was drawn from, if there is one
+    raw_html: dict = field(default_factory=dict)   # element -> attributes its Markdown may use
 
 
 @dataclass
@@ -160,7 +163,9 @@ def load_project(root: Path | str, schema_dir: str = DEFAULT_SCHEMA_DIR) -> Proj
             schema_file=f"{schema_dir}/{c['schema']}", url=c.get("url", name), title_field=c.get("title_field", "title"),
             id_field=c.get("id_field", ""), date_field=c.get("date_field", ""), template=c.get("template", ""),
             required_headings=list(c.get("required_headings") or []), unique_together=list(c.get("unique_together") or []),
-            in_docs_dir=bool(c.get("in_docs_dir")), published=bool(c.get("published")))
+            similar_together=list(c.get("similar_together") or []),
+            in_docs_dir=bool(c.get("in_docs_dir")), published=bool(c.get("published")), source=str(c.get("source", "")),
+            raw_html={str(tag): [str(a) for a in (attrs or [])] for tag, attrs in (c.get("raw_html") or {}).items()})
 
     taxonomies = {name: Taxonomy(name, t["field"], t["referential"], t.get("url", name), bool(t.get("only_used")))
                   for name, t in (config.get("taxonomies") or {}).items()}

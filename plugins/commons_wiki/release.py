@@ -28,6 +28,8 @@ import yaml
 from .catalogue import load_catalogue
 from .frontmatter import parse_markdown
 from .problems import format_problems
+from .project import load_project
+from .provenance import provenance_of
 
 CHROMIUM = "/usr/bin/chromium"
 ONLINE_CONFIG = "mkdocs.yml"
@@ -191,19 +193,24 @@ _LenientLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
 # -- content changelog --------------------------------------------------------------------
-def _title(text: str | None, slug: str) -> str:
+def _title(text: str | None, slug: str, project) -> str:
+    """« Titre (Territoire) — Contribution de X (2026-11-30) », from a fiche's text at some commit."""
     if not text:
         return slug
     data = parse_markdown(text, slug).data
-    if isinstance(data, dict) and data.get("titre"):
-        where = (data.get("territoire") or {}).get("nom") if isinstance(data.get("territoire"), dict) else None
-        return f"{data['titre']} ({where})" if where else str(data["titre"])
-    return slug
+    if not (isinstance(data, dict) and data.get("titre")):
+        return slug
+    where = (data.get("territoire") or {}).get("nom") if isinstance(data.get("territoire"), dict) else None
+    title = f"{data['titre']} ({where})" if where else str(data["titre"])
+    prov = provenance_of(project, data)
+    origin = prov.label if prov.from_document else prov.credit()
+    return f"{title} — {origin}" if origin else title
 
 
 def content_changelog(root: Path, version: str, folder: str = "fiches") -> str:
     """Fiches added, updated and removed since the previous v* tag (all added without a tag)."""
     root = Path(root)
+    project = load_project(root)
     tag = None
     described = _git(root, "describe", "--tags", "--abbrev=0", "--match", "v*")
     if described.returncode == 0:
@@ -223,10 +230,10 @@ def content_changelog(root: Path, version: str, folder: str = "fiches") -> str:
                 text = old.stdout if old.returncode == 0 else None
             else:
                 text = (root / path).read_text(encoding="utf-8") if (root / path).exists() else None
-            changes[kind].append((Path(path).stem, _title(text, Path(path).stem)))
+            changes[kind].append((Path(path).stem, _title(text, Path(path).stem, project)))
     else:
         for path in sorted((root / folder).glob("*.md")):
-            changes["A"].append((path.stem, _title(path.read_text(encoding="utf-8"), path.stem)))
+            changes["A"].append((path.stem, _title(path.read_text(encoding="utf-8"), path.stem, project)))
 
     since = f"depuis {tag}" if tag else "première version publiée"
     lines = [f"# Évolution du contenu – version {version}", "", f"Fiches expériences, {since}.", ""]

@@ -16,10 +16,11 @@ import re
 import textwrap
 from pathlib import Path
 
+from .body import PLACEHOLDER
 from .project import Project, load_project
 from .validate import fold, french_message, make_validator_class, suggest
 
-TODO = "À COMPLÉTER"
+TODO = PLACEHOLDER   # the validator reports every one left (body.py)
 COLLECTION_ALIASES = {"fiche": "fiches", "fiches": "fiches"}
 MAX_LISTED_CHOICES = 20        # longer referentials are not listed in comments
 
@@ -219,7 +220,13 @@ class Skeleton:
         self.defaults = defaults
 
     def field(self, name: str, sub: dict, dotted: str, indent: str, required: bool) -> list:
-        """Description comment + the field's lines; commented out when optional."""
+        """Description comment + the field's lines; commented out when optional.
+
+        ``x-scaffold`` in the schema overrides: false leaves the field out (fields reserved to
+        records taken from a published document), true writes it active (required in practice)."""
+        if sub.get("x-scaffold") is False:
+            return []
+        required = required or sub.get("x-scaffold") is True
         body = self.lines(name, sub, dotted, indent)
         if not required and dotted not in self.answers:
             body = [f"{indent}# {line[len(indent):]}" for line in body]
@@ -268,11 +275,25 @@ class Skeleton:
         return out
 
 
+def schema_defaults(schema: dict, today: datetime.date, prefix: str = "") -> dict:
+    """Dotted field -> value prefilled by the scaffold: the schema's ``default``, today for dates."""
+    out = {}
+    for name, sub in (schema.get("properties") or {}).items():
+        dotted = f"{prefix}{name}"
+        if "default" in sub:
+            out[dotted] = sub["default"]
+        elif sub.get("format") == "date":
+            out[dotted] = today.isoformat()
+        elif "properties" in sub:
+            out.update(schema_defaults(sub, today, dotted + "."))
+    return out
+
+
 def fiche_text(project: Project, collection, answers: dict, today: datetime.date) -> str:
     schema = collection.schema
     licence_ref = project.referentials.get("licences")
     licence = project.config.get("licence_id") or (next(iter(licence_ref.terms)) if licence_ref else None)
-    defaults = {"mis_a_jour": today.isoformat()}
+    defaults = schema_defaults(schema, today)
     if licence:
         defaults["licence"] = licence
     known = {"titre": answers.get("titre"), "territoire.nom": answers.get("territoire"),

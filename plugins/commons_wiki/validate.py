@@ -201,7 +201,7 @@ def french_message(err: ValidationError):
 
 # Keywords whose subschemas fast_valid() does not walk itself: a schema using them goes
 # straight to jsonschema.
-_APPLICATORS = {"$ref", "$dynamicRef", "$recursiveRef", "allOf", "anyOf", "oneOf", "not", "if", "dependentSchemas",
+_APPLICATORS = {"$ref", "$dynamicRef", "$recursiveRef", "anyOf", "oneOf", "not", "dependentSchemas",
                 "dependencies", "prefixItems", "additionalItems", "contains", "patternProperties", "propertyNames",
                 "unevaluatedItems", "unevaluatedProperties"}
 
@@ -231,7 +231,8 @@ def _plan(schema) -> list | None:
 
 _PLANS: dict = {}
 _ANNOTATIONS = {"title", "description", "$schema", "$id", "$comment", "$defs", "definitions", "$anchor",
-                "$vocabulary", "default", "examples", "deprecated", "readOnly", "writeOnly", "x-version"}
+                "$vocabulary", "default", "examples", "deprecated", "readOnly", "writeOnly", "x-version", "x-scaffold",
+                "then", "else"}   # then/else are walked with their "if"
 
 
 def fast_valid(validator, schema, instance) -> bool:
@@ -266,6 +267,14 @@ def fast_valid(validator, schema, instance) -> bool:
                 for item in instance:
                     if not fast_valid(validator, value, item):
                         return False
+        elif key == "allOf":
+            if not all(fast_valid(validator, sub, instance) for sub in value):
+                return False
+        elif key == "if":
+            # the condition needs an exact answer (not "maybe"): jsonschema decides it, it is small
+            branch = schema.get("then") if validator.evolve(schema=value).is_valid(instance) else schema.get("else")
+            if branch is not None and not fast_valid(validator, branch, instance):
+                return False
         elif key == "type" and _PLAIN_TYPES.get(type(instance)) in (value if isinstance(value, list) else (value,)):
             continue  # the usual case, decided without jsonschema's type checker
         elif key in _LENGTHS:
@@ -279,12 +288,25 @@ def fast_valid(validator, schema, instance) -> bool:
     return True
 
 
-def schema_problems(validator, data, rel: str, line_of, base: tuple = ()) -> list[Problem]:
+def _text_expected(err: ValidationError, plain: dict, base: tuple):
+    """(path, message) when YAML read an unquoted value as a number, a date or true/false where
+    the schema expects text (« code_postal: 04170 » is the number 2168), else None."""
+    written = plain.get(base + tuple(err.absolute_path))
+    types = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+    if err.validator != "type" or written is None or "string" not in types or err.instance is None:
+        return None
+    read = err.instance
+    kind = "true ou false" if isinstance(read, bool) else f"le nombre {read}"
+    return tuple(err.absolute_path), (f"doit être un texte : « {written} » sans guillemets est lu comme {kind} ; "
+                                      f"mettez la valeur entre guillemets : \"{written}\"")
+
+
+def schema_problems(validator, data, rel: str, line_of, base: tuple = (), plain: dict | None = None) -> list[Problem]:
     if fast_valid(validator, validator.schema, data):
         return []
     problems = []
     for err in validator.iter_errors(data):
-        found = french_message(err)
+        found = _text_expected(err, plain or {}, base) or french_message(err)
         for path, message in (found if isinstance(found, list) else [found]):
             problems.append(Problem(rel, line_of(base + path), format_path(path), message))
     return problems

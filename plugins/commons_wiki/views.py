@@ -11,12 +11,14 @@ import html
 import json
 import posixpath
 import re
+import secrets
 
 import jinja2
 from markupsafe import Markup
 
 from .catalogue import Catalogue, Record
 from .project import as_list, get_field
+from .provenance import provenance_of
 
 # One pass, one entity per character: HTML and Markdown both show the text literally. Only the
 # characters that can start markup inline are escaped (values never start a line): HTML's & < >,
@@ -108,7 +110,8 @@ class Renderer:
             safe=lambda v: Markup(v), field=get_field)
         self.env.globals.update(cat=cat, project=self.project, refs=self.project.referentials,
                                 taxonomies=self.project.taxonomies, settings=self.settings, relative=relative,
-                                Markup=Markup, search_tags=self.search_tags, jsonld=self.jsonld)
+                                Markup=Markup, search_tags=self.search_tags, jsonld=self.jsonld,
+                                provenance=lambda record: provenance_of(self.project, record.data))
         self.env.globals["catalogue_data"] = self.catalogue_data
         self.env.globals["departement_map"] = self.departement_map
         self.funders = self._funder_index()
@@ -116,6 +119,8 @@ class Renderer:
         self._cache: dict = {}
         self.deferred_html: dict = {}   # token -> HTML put back into the page by restore_deferred()
         self.raw_html: dict = {}        # token -> HTML put back into the page content by restore_raw()
+        # tokens a contributor cannot guess: a comment written in a body is never replaced
+        self.nonce = secrets.token_hex(6)
 
     # -- helpers for templates ------------------------------------------------------
     def search_tags(self, record: Record) -> list:
@@ -277,13 +282,13 @@ class Renderer:
         def deferred(caller) -> Markup:
             """HTML that skips Markdown and the search indexer: a placeholder now, the HTML after
             the page is rendered (large generated listings cost nothing to Markdown this way)."""
-            token = f"cw-deferred-{len(self.deferred_html)}"
+            token = f"cw-deferred-{self.nonce}-{len(self.deferred_html)}"
             self.deferred_html[token] = str(caller())
             return Markup(f"\n<!-- {token} -->\n")
 
         def raw(caller) -> Markup:
             """HTML that skips Markdown but is indexed by the search (restored right after Markdown)."""
-            token = f"cw-raw-{len(self.raw_html)}"
+            token = f"cw-raw-{self.nonce}-{len(self.raw_html)}"
             self.raw_html[token] = str(caller())
             return Markup(f"\n<!-- {token} -->\n")
 
@@ -325,15 +330,15 @@ class Renderer:
 
     def restore_deferred(self, output: str) -> str:
         """Put the deferred HTML blocks back into a rendered page."""
-        if "<!-- cw-deferred-" not in output:
+        if f"<!-- cw-deferred-{self.nonce}-" not in output:
             return output
-        return re.sub(r"<!-- (cw-deferred-\d+) -->", lambda m: self.deferred_html.get(m.group(1), m.group(0)), output)
+        return re.sub(rf"<!-- (cw-deferred-{self.nonce}-\d+) -->", lambda m: self.deferred_html.get(m.group(1), m.group(0)), output)
 
     def restore_raw(self, content: str) -> str:
         """Put the raw HTML blocks back into a page's content (after Markdown, before the search)."""
-        if "<!-- cw-raw-" not in content:
+        if f"<!-- cw-raw-{self.nonce}-" not in content:
             return content
-        return re.sub(r"<!-- (cw-raw-\d+) -->", lambda m: self.raw_html.get(m.group(1), m.group(0)), content)
+        return re.sub(rf"<!-- (cw-raw-{self.nonce}-\d+) -->", lambda m: self.raw_html.get(m.group(1), m.group(0)), content)
 
     def term_sources(self) -> dict:
         """Docs path of each generated term page -> the referential file it comes from (edit links)."""
