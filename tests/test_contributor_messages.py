@@ -29,7 +29,7 @@ SLIPS = {
                        "deux-points dans une valeur : entourez toute la valeur de guillemets droits, "
                        "par exemple \"Jardin: le potager de l'école\""),
     "number for text": (('departements: ["68"]', "departements: [68]"),
-                        "doit être un texte : « 68 » sans guillemets est lu comme le nombre 68 ; "
+                        "doit être un texte : « 68 » sans guillemets est lu comme un nombre ; "
                         "mettez la valeur entre guillemets : \"68\""),
     "octal postal code": (('code_postal: "68190"', "code_postal: 04170"),
                           "doit être un texte : « 04170 » sans guillemets est lu comme le nombre 2168 ; "

@@ -262,10 +262,13 @@ def _load_catalogue(root: Path | str, schema_dir: str) -> Catalogue:
                 _check_headings(rec, col, cat.problems)
                 continue  # a list or a scalar instead of fields: already reported, no field to check
             prefix = "" if not rec.base else format_path(rec.base)
-            for p in schema_problems(validator, rec.data, rec.file, rec.parsed.line_of, rec.base, rec.parsed.plain):
-                cat.problems.append(Problem(p.file, p.line, (prefix + ("." if prefix and p.field else "") + p.field) if prefix else p.field, p.message))
+            schema_found = [Problem(p.file, p.line, (prefix + ("." if prefix and p.field else "") + p.field) if prefix else p.field, p.message)
+                            for p in schema_problems(validator, rec.data, rec.file, rec.parsed.line_of, rec.base, rec.parsed.plain)]
+            cat.problems.extend(schema_found)
             _check_headings(rec, col, cat.problems)
-            cat.problems.extend(_untrusted_text_problems(rec, col, private))
+            # one message per field: « tiers_lieu: "À COMPLÉTER" » is already a type error
+            reported = {p.field for p in schema_found}
+            cat.problems.extend(p for p in _untrusted_text_problems(rec, col, private) if not p.field or p.field not in reported)
     _check_consistency(cat)
     _check_duplicates(cat)
     _check_link_references(cat)

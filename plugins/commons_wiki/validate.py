@@ -296,7 +296,8 @@ def _text_expected(err: ValidationError, plain: dict, base: tuple):
     if err.validator != "type" or written is None or "string" not in types or err.instance is None:
         return None
     read = err.instance
-    kind = "true ou false" if isinstance(read, bool) else f"le nombre {read}"
+    kind = ("true ou false" if isinstance(read, bool) else "un nombre" if str(read) == written
+            else f"le nombre {read}")   # 04170 is read as the octal number 2168
     return tuple(err.absolute_path), (f"doit être un texte : « {written} » sans guillemets est lu comme {kind} ; "
                                       f"mettez la valeur entre guillemets : \"{written}\"")
 
