@@ -30,7 +30,8 @@ def test_every_fiche_has_a_page_with_its_facts(built_site, cat):
         if d["source"]["origine"] == "guide":
             assert f"p. {d['source']['page']}" in text           # "Guide Smart village, p. 76"
         else:                                                    # who wrote it, from which sources
-            assert d["source"]["auteur"] in text and "Guide Smart village" not in text
+            source = page.find(id="source-et-mises-a-jour").find_next("ul").get_text(" ")
+            assert d["source"]["auteur"] in source and "Guide Smart village" not in source
         for section in ("La démarche en bref", "Objectifs", "Contexte", "Le bilan", "Contact", "Moyens"):
             assert section in text, (slug, section)
         badges = [a.get_text(strip=True) for a in page.select(".cw-fiche-header a.cw-badge")]
