@@ -72,6 +72,11 @@ def status(page) -> str:
     return page.locator("#cw-status").inner_text().strip()
 
 
+def n_fiches(n: int) -> str:
+    """« 1 fiche », « 3 fiches »: the catalogue's wording."""
+    return f"{n} fiche{'s' if n > 1 else ''}"
+
+
 def shown_count(page, facet: str, option: str) -> int:
     text = page.locator(f'[data-count="{facet}:{option}"]').text_content()   # also in a closed facet
     return int(re.sub(r"\D", "", text))
@@ -110,12 +115,12 @@ def test_one_principle_then_a_region_filters_with_and_and_updates_the_counts(pag
     total = len(fiches())
     open_catalogue(page, site_server)
     assert visible_cards(page) == set(fiches()), "sans filtre, le catalogue doit montrer toutes les fiches"
-    assert status(page) == f"{total} fiche(s) sur {total}"
+    assert status(page) == f"{n_fiches(total)} sur {total}"
 
     tick(page, "principes", p)
     expected = with_principle(p)
     assert visible_cards(page) == expected
-    assert status(page).startswith(f"{len(expected)} fiche(s) sur {total}")
+    assert status(page).startswith(f"{n_fiches(len(expected))} sur {total}")
     # classic faceted counts: a region's count is what ticking it would give now
     for region in {x for f in fiches().values() for x in f.data["territoire"]["regions"]}:
         assert shown_count(page, "regions", region) == len(expected & in_region(region)), region
@@ -127,7 +132,7 @@ def test_one_principle_then_a_region_filters_with_and_and_updates_the_counts(pag
     both = with_principle(p) & in_region(r)
     assert visible_cards(page) == both
     assert len(both) < len(expected) or len(both) < len(in_region(r))
-    assert status(page).startswith(f"{len(both)} fiche(s) sur {total}")
+    assert status(page).startswith(f"{n_fiches(len(both))} sur {total}")
     for other in all_principles():
         assert shown_count(page, "principes", other) == len(with_principle(other) & in_region(r)), other
     # nothing is disabled: a zero count stays reachable
@@ -170,7 +175,7 @@ def test_text_filter_ignores_accents_and_case_and_needs_every_word(page, site_se
     assert visible_cards(page) == with_both
     page.locator("#cw-q").fill("énergie motquinexistenullepart")
     assert visible_cards(page) == set()
-    assert status(page).startswith("0 fiche(s) sur")
+    assert status(page).startswith("0 fiche sur")
     assert page.external == []
 
 
@@ -217,7 +222,7 @@ def test_catalogue_can_be_driven_with_the_keyboard_only(page, site_server):
     page.keyboard.press("Space")
     assert box(page, "principes", p).is_checked()
     assert visible_cards(page) == with_principle(p)
-    assert status(page).startswith(f"{len(with_principle(p))} fiche(s)")
+    assert status(page).startswith(n_fiches(len(with_principle(p))))
     page.keyboard.press("Space")
     assert visible_cards(page) == set(fiches())
     # the reset button is reachable too

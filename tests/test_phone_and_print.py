@@ -103,3 +103,23 @@ def test_every_column_of_the_funding_table_is_printed(browser, site_server, buil
         assert checked, "aucune fiche n'a de tableau de financement"
     finally:
         ctx.close()
+
+
+def test_the_catalogue_on_a_phone_shows_cards_first_and_keeps_the_count_in_view(phone, site_server):
+    phone.goto(site_server + "catalogue/")
+    phone.wait_for_function("() => document.getElementById('cw-catalogue').dataset.cwReady === '1'")
+    first_card = phone.locator("#cw-cards article").first.bounding_box()
+    assert first_card["y"] < PHONE["height"], f"première fiche à {first_card['y']} px, sous le premier écran"
+    # unfold the second facet, tick its first option: the count changes and stays on the screen
+    facet = phone.locator("details.cw-facet").nth(1)
+    facet.locator("summary").click()
+    facet.locator('input[type="checkbox"]').first.check()
+    status = phone.locator("#cw-status")
+    box = status.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
+    assert re.match(r"\d+ fiches? sur \d+", status.inner_text())
+    # « Voir les fiches » brings the first matching card into view
+    phone.locator("#cw-jump").click()
+    card = phone.locator("#cw-cards article:not([hidden])").first.bounding_box()
+    bar = phone.locator(".cw-status-bar").bounding_box()
+    assert bar["y"] + bar["height"] <= card["y"] < PHONE["height"], (bar, card)   # not hidden under the bar

@@ -132,7 +132,7 @@
         });
       });
       var total = fiches.length;
-      var msg = shown + " fiche(s) sur " + total;
+      var msg = shown + (shown > 1 ? " fiches sur " : " fiche sur ") + total;
       if (shown === 0) msg += " : aucune fiche ne correspond, retirez un filtre.";
       status.innerHTML = "";
       var span = document.createElement("span");
@@ -140,6 +140,9 @@
       span.textContent = String(shown);
       status.appendChild(span);
       status.appendChild(document.createTextNode(msg.slice(String(shown).length)));
+      // « Effacer les filtres » only when there is something to clear
+      var reset = document.getElementById("cw-reset");
+      if (reset) reset.hidden = !state.words.length && !Object.keys(state.sel).length;
       if (!opts || opts.writeHash !== false) replaceHash(serialize(state));
     }
 
@@ -196,6 +199,23 @@
       boxes().forEach(function (b) { b.checked = false; });
       update();
     });
+
+    // On a phone the facets start folded, so the first cards show on the first screen; the
+    // sticky count (and its button down to the cards) stays in view while ticking.
+    if (window.matchMedia("(max-width: 59.9375em)").matches) {
+      Array.prototype.forEach.call(form.querySelectorAll("details.cw-facet"), function (d) { d.open = false; });
+    }
+    var jump = document.getElementById("cw-jump");
+    if (jump) {
+      jump.hidden = false;
+      jump.addEventListener("click", function () {
+        var first = document.querySelector("#cw-cards article:not([hidden])");
+        var target = first || document.getElementById("cw-cards");
+        target.scrollIntoView({ block: "start" });
+        var link = target.querySelector("a");
+        if (link) link.focus({ preventScroll: true });
+      });
+    }
 
     catalogue = { restore: restore, root: root };
     if (!restore(location.hash)) update({ writeHash: false });
