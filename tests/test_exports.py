@@ -30,10 +30,20 @@ def test_fiches_json_records_follow_the_published_schema(fiches_json, built_site
     validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     records = fiches_json["fiches"]            # {id (the file name): the fiche as validated}
     assert sorted(records) == FICHES
-    assert fiches_json["schema"] == "fiche.schema.json" and fiches_json["licence"]["name"] == "CC-BY-SA-4.0"
+    assert fiches_json["licence"]["name"] == "CC-BY-SA-4.0"
     for fid, record in records.items():
         errors = [f"{fid}: {'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(record)]
         assert not errors, "\n".join(errors)
+
+
+@pytest.mark.parametrize("data,schema", [("fiches.json", "fiche.schema.json"), ("ressources.json", "ressource.schema.json")])
+def test_each_dataset_cites_its_schema_at_the_address_it_is_published(built_site, data, schema):
+    """The $id of a schema is the address it is served from, and the data cite that address."""
+    import yaml
+    site_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\ntheme:")[0])["site_url"]
+    published = json.loads((built_site / "schema" / schema).read_text(encoding="utf-8"))
+    assert published["$id"] == f"{site_url}schema/{schema}"
+    assert json.loads((built_site / "donnees" / data).read_text(encoding="utf-8"))["schema"] == published["$id"]
 
 
 def test_fiches_json_omits_persons_without_consent(fiches_json):

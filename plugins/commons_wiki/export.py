@@ -77,7 +77,8 @@ def schema_name(cat: Catalogue, collection: str) -> str:
 def _meta(cat: Catalogue, version: str, collection: str, settings: dict | None = None) -> dict:
     return {"version": version, "licence": _licence(cat),
             "sources": dataset_sources(cat, collection, settings),
-            "schema": schema_name(cat, collection),
+            # the published address of the schema (its $id), not a file name that is not beside the data
+            "schema": cat.project.collections[collection].schema.get("$id") or schema_name(cat, collection),
             "schema_version": cat.project.collections[collection].schema.get("x-version", "")}
 
 
@@ -188,7 +189,8 @@ def jsonld_for(cat: Catalogue, record: Record, settings: dict) -> dict:
         keywords += [ref.label(v, short=True) for v in cat.terms_of(record, tax)]
     out = {"@context": "https://schema.org", "@type": "CreativeWork", "inLanguage": "fr",
            "name": d.get(col.title_field), "description": get_field(d, conf.get("summary_field", "description")),
-           "keywords": keywords, "dateModified": d.get(col.date_field) if col.date_field else None}
+           # a theme may carry a principle's label: each keyword once
+           "keywords": list(dict.fromkeys(keywords)), "dateModified": d.get(col.date_field) if col.date_field else None}
     if conf.get("place_field"):
         place = {"@type": "Place", "name": get_field(d, conf["place_field"])}
         if jl.get("region_taxonomy"):
@@ -264,6 +266,8 @@ def export_files(cat: Catalogue, version: str, settings: dict | None = None) -> 
     }
     for other in conf.get("also_export") or []:
         files[f"donnees/{other}.json"] = records_json(cat, other, version, settings)
+        other_schema = cat.project.collections[other].schema_file
+        files[f"schema/{other_schema.split('/')[-1]}"] = (cat.project.root / other_schema).read_text(encoding="utf-8")
     return files
 
 

@@ -98,19 +98,36 @@ def build_site(root: Path, config_file: str, site_dir: Path, version: str, epoch
     return site_dir
 
 
-def write_zip(folder: Path, zip_path: Path, top: str, epoch: int) -> Path:
-    """Zip ``folder`` under one top folder ``top/``: sorted entries, fixed date and modes."""
+def write_zip(folder: Path, zip_path: Path, top: str, epoch: int, extra: dict | None = None) -> Path:
+    """Zip ``folder`` under one top folder ``top/``: sorted entries, fixed date and modes.
+    ``extra``: {name: text} of files added at the top (a « read me » note)."""
     date_time = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).timetuple()[:6]
     zip_path.parent.mkdir(parents=True, exist_ok=True)
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    entries: dict = {path.relative_to(folder).as_posix(): path for path in folder.rglob("*") if path.is_file()}
+    entries.update({name: text.encode("utf-8") for name, text in (extra or {}).items()})
     with zipfile.ZipFile(zip_path, "w") as zf:
-        for path in files:
-            info = zipfile.ZipInfo(f"{top}/{path.relative_to(folder).as_posix()}", date_time=date_time)
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(f"{top}/{name}", date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3                   # Unix, so that the mode below is honoured
             info.external_attr = (0o100644 & 0xFFFF) << 16
-            zf.writestr(info, path.read_bytes(), compresslevel=9)
+            entry = entries[name]
+            zf.writestr(info, entry.read_bytes() if isinstance(entry, Path) else entry, compresslevel=9)
     return zip_path
+
+
+def offline_readme(root: Path, top: str, version: str) -> str:
+    """The note at the top of the workshop copy: how to open it, in French."""
+    config = yaml.safe_load((root / "schema" / "wiki.yml").read_text(encoding="utf-8")) or {}
+    title = config.get("title") or project_name(root)
+    return (f"{title}\nCopie hors ligne, version {version}\n\n"
+            "Pour consulter le wiki sans connexion :\n"
+            "1. Décompressez ce fichier zip (clic droit, puis « Extraire tout »).\n"
+            f"2. Ouvrez le dossier « {top} », puis le fichier index.html (double-clic) :\n"
+            "   le wiki s'ouvre dans votre navigateur.\n\n"
+            "Tout fonctionne sans Internet : recherche, catalogue, carte, listes à cocher, impression.\n"
+            "Seuls les liens vers d'autres sites demandent une connexion.\n"
+            "Pour un atelier, copiez le dossier entier sur une clé USB.\n")
 
 
 # -- PDF booklet ------------------------------------------------------------------------------
@@ -259,7 +276,7 @@ def make_offline(root: Path, dist: Path, version: str, epoch: int, site: Path | 
     with tempfile.TemporaryDirectory(prefix="cw-offline-") as tmp:
         site = site or build_site(root, OFFLINE_CONFIG, Path(tmp) / "site", version, epoch)
         top = f"{name}-hors-ligne-{version}"
-        return write_zip(site, dist / f"{top}.zip", top, epoch)
+        return write_zip(site, dist / f"{top}.zip", top, epoch, {"LISEZ-MOI.txt": offline_readme(root, top, version)})
 
 
 def make_livret(root: Path, dist: Path, version: str, epoch: int, site: Path | None = None) -> Path:
@@ -274,7 +291,7 @@ def make_livret(root: Path, dist: Path, version: str, epoch: int, site: Path | N
 
 
 EXPORTED = ("donnees/fiches.json", "donnees/fiches.csv", "donnees/ressources.json",
-            "donnees/datapackage.json", "schema/fiche.schema.json", "flux.xml")
+            "donnees/datapackage.json", "schema/fiche.schema.json", "schema/ressource.schema.json", "flux.xml")
 
 
 def make_all(root: Path, dist: Path, version: str, epoch: int, out=sys.stdout) -> list:

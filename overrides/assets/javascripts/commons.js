@@ -52,6 +52,21 @@
   // ---------------------------------------------------------------------------------------------
   // 1. Catalogue with facets
 
+  // ---------------------------------------------------------------------------------------------
+  // 0. Wayfinding: a page outside the menu (a fiche, a term) lights up the tab it belongs to.
+  //    Relies on Material's tab markup (.md-tabs__item, .md-tabs__item--active): see README.
+  function markTab() {
+    var crumb = document.querySelector(".cw-breadcrumb[data-tab]");
+    if (!crumb || document.querySelector(".md-tabs__item--active")) return;
+    Array.prototype.forEach.call(document.querySelectorAll(".md-tabs__item"), function (item) {
+      var link = item.querySelector(".md-tabs__link");
+      if (link && link.textContent.trim() === crumb.getAttribute("data-tab")) {
+        item.classList.add("md-tabs__item--active");
+        link.setAttribute("aria-current", "true");
+      }
+    });
+  }
+
   var catalogue = null;   // the catalogue of the page currently shown (instant navigation)
 
   function initCatalogue() {
@@ -252,6 +267,12 @@
       box.setAttribute("data-key", keyPrefix + i);
       box.checked = store.get(keyPrefix + i) === "1";
       li.classList.toggle("cw-checked", box.checked);
+      // the question's text ticks the box too, not only the small circle (Material's markup
+      // puts only the circle in the <label>)
+      li.addEventListener("click", function (e) {
+        if (e.target.closest("label, input, a, button")) return;
+        box.click();
+      });
       return box;
     });
 
@@ -400,10 +421,29 @@
         empties[n].hidden = here > 0;
         shown += here;
       });
-      if (status) status.textContent = shown + " enseignement(s) affiché(s) sur " + total + ".";
+      if (status) status.textContent = plural(shown, "enseignement affiché", "enseignements affichés") + " sur " + total + ".";
+      var parts = [];
+      if (theme.value) parts.push("thematique=" + encodeURIComponent(theme.value));
+      if (principe.value) parts.push("principe=" + encodeURIComponent(principe.value));
+      replaceHash(parts.join("&"));   // the address keeps the choice: it can be shared
+    }
+    function restore() {
+      var hash = location.hash.replace(/^#/, "");
+      if (hash && hash.indexOf("=") < 0) return;   // a heading's anchor, not our state
+      var state = {};
+      hash.split("&").forEach(function (pair) {
+        var i = pair.indexOf("=");
+        if (i > 0) { try { state[pair.slice(0, i)] = decodeURIComponent(pair.slice(i + 1)); } catch (e) { /* ignore */ } }
+      });
+      [[theme, state.thematique], [principe, state.principe]].forEach(function (pair) {
+        var select = pair[0], value = pair[1] || "";
+        if (Array.prototype.some.call(select.options, function (o) { return o.value === value; })) select.value = value;
+      });
     }
     form.addEventListener("change", update);
     form.addEventListener("submit", function (e) { e.preventDefault(); update(); });
+    window.addEventListener("hashchange", function () { if (document.body.contains(form)) { restore(); update(); } });
+    restore();
     update();
   }
 
@@ -415,14 +455,30 @@
     var status = document.getElementById("cw-res-status");
     var items = Array.prototype.slice.call(document.querySelectorAll(".cw-resource[data-niveau]"));
     if (status) status.setAttribute("aria-atomic", "true");
+    function matches(el, n, t) {
+      return (!n || el.getAttribute("data-niveau") === n) && (!t || el.getAttribute("data-type") === t);
+    }
+    // each option says how many resources it would show with the other filter as it is
+    function count(select, other, attr) {
+      Array.prototype.forEach.call(select.options, function (opt) {
+        if (!opt.value) return;
+        if (!opt.hasAttribute("data-label")) opt.setAttribute("data-label", opt.textContent.replace(/ \(\d+\)$/, ""));
+        var n = items.filter(function (el) {
+          return el.getAttribute(attr) === opt.value && matches(el, attr === "data-niveau" ? "" : niveau.value,
+                                                                 attr === "data-type" ? "" : type.value);
+        }).length;
+        opt.textContent = opt.getAttribute("data-label") + " (" + n + ")";
+      });
+    }
     function update() {
       var shown = 0;
       items.forEach(function (el) {
-        var ok = (!niveau.value || el.getAttribute("data-niveau") === niveau.value) &&
-          (!type.value || el.getAttribute("data-type") === type.value);
+        var ok = matches(el, niveau.value, type.value);
         el.hidden = !ok;
         if (ok) shown++;
       });
+      count(niveau, type, "data-niveau");
+      count(type, niveau, "data-type");
       var msg = plural(shown, "ressource affichée", "ressources affichées") + " sur " + items.length + ".";
       if (!shown) msg += " Aucune ressource pour ce choix : élargissez le niveau ou le type.";
       if (status) status.textContent = msg;
@@ -447,14 +503,25 @@
       wrap.setAttribute("tabindex", "0");
       wrap.setAttribute("role", "region");
       var caption = wrap.querySelector("caption");
-      wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "Tableau (défilement horizontal)");
+      wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "Tableau : " + headingBefore(wrap));
     });
+  }
+
+  // The text of the nearest heading above an element: two tables of one page get different names.
+  function headingBefore(el) {
+    var headings = document.querySelectorAll(".md-content h1, .md-content h2, .md-content h3");
+    var found = "";
+    Array.prototype.forEach.call(headings, function (h) {
+      if (h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) found = h.textContent.replace(/¶$/, "").trim();
+    });
+    return found || document.title;
   }
 
   // ---------------------------------------------------------------------------------------------
 
   function init() {
     initA11y();
+    markTab();
     initCatalogue();
     Array.prototype.forEach.call(document.querySelectorAll(".checklist"), initChecklist);
     initMatrix();
