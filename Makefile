@@ -36,7 +36,15 @@ build: $(BIN)/.installed
 validate: $(BIN)/.installed
 	$(BIN)/commons-wiki validate $(if $(GITHUB_ACTIONS),--format github)
 
-test: $(BIN)/.installed chromium
+# The Nu HTML Checker (npm vnu-jar, run by the tests) and the Java it needs (Debian's).
+VNU := .cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU):
+	@command -v java >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; }
+	mkdir -p .cache/vnu && npm install --silent --no-audit --no-fund --ignore-scripts --prefix .cache/vnu vnu-jar@26.9.27 >/dev/null
+
+test: $(BIN)/.installed chromium $(VNU)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
 
 # Without the browser tests, for a quick loop while editing.
