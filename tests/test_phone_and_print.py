@@ -123,3 +123,15 @@ def test_the_catalogue_on_a_phone_shows_cards_first_and_keeps_the_count_in_view(
     card = phone.locator("#cw-cards article:not([hidden])").first.bounding_box()
     bar = phone.locator(".cw-status-bar").bounding_box()
     assert bar["y"] + bar["height"] <= card["y"] < PHONE["height"], (bar, card)   # not hidden under the bar
+
+
+def test_the_matrix_shows_every_column_on_a_laptop(browser, site_server):
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR")
+    pg = ctx.new_page()
+    try:
+        pg.goto(site_server + "matrice/")
+        wrap = pg.locator(".cw-table-wrap").bounding_box()
+        last = pg.locator("#cw-matrix thead th").last.bounding_box()
+        assert last["x"] + last["width"] <= wrap["x"] + wrap["width"] + 1, (last, wrap)
+    finally:
+        ctx.close()
