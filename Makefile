@@ -23,6 +23,9 @@ chromium:
 	@command -v pdftotext >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
+	@command -v zbarimg >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq zbar-tools >/dev/null; }
 
 serve: $(BIN)/.installed
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -58,8 +61,10 @@ check-links: build
 offline: $(BIN)/.installed
 	$(BIN)/python -m commons_wiki.release offline --version $(VERSION)
 
+# make livret SELECTION="thematiques=mobilite" (the catalogue's address after « # ») or
+# SELECTION="arvieu le-juch" for a workshop kit; ANNEXES=oui adds the checklists to a kit.
 livret: $(BIN)/.installed chromium
-	$(BIN)/python -m commons_wiki.release livret --version $(VERSION)
+	$(BIN)/python -m commons_wiki.release livret --version $(VERSION) $(if $(SELECTION),--selection "$(SELECTION)") $(if $(ANNEXES),--annexes)
 
 release: $(BIN)/.installed chromium
 	$(BIN)/python -m commons_wiki.release all --version $(VERSION)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -134,7 +135,7 @@ def offline_readme(root: Path, top: str, version: str) -> str:
 _A_HREF = re.compile(r'(<a\b[^>]*?\bhref=")([^"]*)(")')
 
 
-def _print_copy(site: Path, site_url: str) -> Path:
+def _print_copy(site: Path, site_url: str) -> str:
     """livret/index.html with its page links made absolute (to the online site), A4 pages.
 
     Printed from the disk, relative links would become file:///tmp/... in the PDF: useless to
@@ -150,10 +151,64 @@ def _print_copy(site: Path, site_url: str) -> Path:
             return m.group(0)
         return m.group(1) + urljoin(base, href) + m.group(3)
     html = _A_HREF.sub(absolute, source.read_text(encoding="utf-8"))
-    html = html.replace("</head>", "<style>@page { size: A4; }</style></head>", 1)
-    target = source.with_name("impression.html")
-    target.write_text(html, encoding="utf-8")
-    return target
+    return html.replace("</head>", "<style>@page { size: A4; }</style></head>", 1)
+
+
+_QR_PLACE = re.compile(r'(<figure class="cw-livret-qr" data-url="([^"]+)">)')
+_FICHE_URL = re.compile(r'<section class="cw-livret-fiche"[^>]*data-fiche="([^"]+)">.*?<figcaption>([^<]+)</figcaption>', re.S)
+ANNEXES_MARKER = "Annexes : fiches d'atelier"
+
+
+def with_qr_codes(html: str) -> str:
+    """A QR code (SVG, drawn by segno in pure Python) of each fiche's online address."""
+    import html as html_module
+
+    import segno
+
+    def qr(m):
+        url = html_module.unescape(m.group(2))
+        svg = segno.make(url, error="m").svg_inline(border=4, omitsize=True, title=f"QR code : {url}")   # 4: the quiet zone readers need
+        return m.group(1) + svg.replace("<svg ", '<svg role="img" aria-label="QR code de la fiche en ligne" ', 1)
+    return _QR_PLACE.sub(qr, html)
+
+
+def _pdf_pages(pdf: Path) -> list:
+    """The text of each page of a PDF (pdftotext separates pages with a form feed)."""
+    if not shutil.which("pdftotext"):
+        raise ReleaseError("pdftotext introuvable : installez le paquet Debian poppler-utils (make chromium)")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode("utf-8", "replace")
+    return text.split("\f")
+
+
+def _select(html: str, selection: str, annexes: bool | None) -> str:
+    """The booklet with the fiches a catalogue selection keeps (annexes only if asked)."""
+    from .booklet import keep_only, select, unknown_in_selection
+    m = re.search(r'<script type="application/json" id="cw-livret-data">(.*?)</script>', html, re.S)
+    data = json.loads(m.group(1)) if m else {"records": [], "facets": []}
+    unknown = unknown_in_selection(data["records"], selection, [f["name"] for f in data["facets"]])
+    if unknown:
+        raise ReleaseError(f"sélection « {selection} » : " + " ; ".join(unknown))
+    ids = select(data["records"], selection)
+    if not ids:
+        raise ReleaseError(f"la sélection « {selection} » ne retient aucune fiche")
+    return keep_only(html, ids, with_annexes=bool(annexes))
+
+
+def print_booklet(html: str, page: Path, pdf_path: Path, epoch: int) -> Path:
+    """Print, read the page where each fiche and the annexes start, write those numbers into the
+    contents, and print again (the numbers take reserved room: the layout does not move)."""
+    from .booklet import fill_contents, pages_of
+    markers = dict(_FICHE_URL.findall(html))
+    if ANNEXES_MARKER in html:
+        markers["annexes"] = ANNEXES_MARKER
+    for _ in range(3):
+        page.write_text(html, encoding="utf-8")
+        print_pdf(page, pdf_path, epoch)
+        numbered = fill_contents(html, pages_of(_pdf_pages(pdf_path), markers))
+        if numbered == html:
+            return pdf_path
+        html = numbered
+    raise ReleaseError("les numéros de page du sommaire du livret ne se stabilisent pas")
 
 
 def _pdf_date(epoch: int) -> tuple[bytes, bytes]:
@@ -279,13 +334,20 @@ def make_offline(root: Path, dist: Path, version: str, epoch: int, site: Path | 
         return write_zip(site, dist / f"{top}.zip", top, epoch, {"LISEZ-MOI.txt": offline_readme(root, top, version)})
 
 
-def make_livret(root: Path, dist: Path, version: str, epoch: int, site: Path | None = None) -> Path:
+def make_livret(root: Path, dist: Path, version: str, epoch: int, site: Path | None = None,
+                selection: str = "", annexes: bool | None = None) -> Path:
+    """The booklet PDF: every fiche, or a workshop kit (``selection``: the catalogue's address state,
+    or a list of fiche ids), with the annexes (always in the full booklet; in a kit if asked)."""
     name = project_name(root)
     with tempfile.TemporaryDirectory(prefix="cw-livret-") as tmp:
         site = site or build_site(root, ONLINE_CONFIG, Path(tmp) / "site", version, epoch)
-        page = _print_copy(site, site_url(root))
+        html = _print_copy(site, site_url(root))
+        if selection:
+            html = _select(html, selection, annexes)
+        page = site / "livret" / "impression.html"
+        suffix = "-atelier" if selection else ""
         try:
-            return print_pdf(page, dist / f"{name}-livret-{version}.pdf", epoch)
+            return print_booklet(with_qr_codes(html), page, dist / f"{name}-livret-{version}{suffix}.pdf", epoch)
         finally:
             page.unlink(missing_ok=True)  # not part of the published site
 
@@ -335,6 +397,10 @@ def main(argv=None, root: Path | None = None, out=None) -> int:
     parser.add_argument("--version", default="dev", help="numéro de version, par exemple 2026.1")
     parser.add_argument("--dist", default=None, help="dossier de sortie (par défaut : dist/ du projet)")
     parser.add_argument("--root", default=None, help="dossier du projet (par défaut : le dossier courant ou un parent)")
+    parser.add_argument("--selection", default="", help="livret d'atelier : l'état du catalogue copié de la barre "
+                        "d'adresse (« thematiques=mobilite&principes=communs ») ou des identifiants de fiches")
+    parser.add_argument("--annexes", action="store_true", default=None,
+                        help="avec une sélection : ajouter les listes de vérification et la grille des acteurs")
     args = parser.parse_args(argv)
     if root is None:
         from .cli import find_root
@@ -349,7 +415,7 @@ def main(argv=None, root: Path | None = None, out=None) -> int:
         if args.what == "offline":
             written = [make_offline(root, dist, args.version, epoch)]
         elif args.what == "livret":
-            written = [make_livret(root, dist, args.version, epoch)]
+            written = [make_livret(root, dist, args.version, epoch, selection=args.selection, annexes=args.annexes)]
         else:
             written = make_all(root, dist, args.version, epoch, out)
     except ReleaseError as exc:

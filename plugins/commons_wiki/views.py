@@ -113,6 +113,8 @@ class Renderer:
                                 Markup=Markup, search_tags=self.search_tags, jsonld=self.jsonld,
                                 provenance=lambda record: provenance_of(self.project, record.data))
         self.env.globals["catalogue_data"] = self.catalogue_data
+        self.env.globals.update(online_url=self.online_url, plain=md_escape, booklet_annexes=self.booklet_annexes,
+                                build_date=self.build_date())
         self.env.globals["departement_map"] = self.departement_map
         self.funders = self._funder_index()
         self._term_links: dict = {}
@@ -159,6 +161,26 @@ class Renderer:
     def jsonld(self, record: Record) -> Markup:
         from .export import jsonld_for
         return json_script(jsonld_for(self.cat, record, self.settings))
+
+    def online_url(self, record: Record) -> str:
+        """The record's address on the published site (printed with its QR code in the booklet)."""
+        from .export import record_url
+        return record_url(self.cat, record, self.settings)
+
+    def booklet_annexes(self) -> dict:
+        from .booklet import annexes
+        return annexes(self.cat)
+
+    def build_date(self) -> str:
+        """The date printed on the booklet's cover: the release's (SOURCE_DATE_EPOCH), else the
+        latest update of a record, so that two builds of the same content are identical."""
+        import os
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        if epoch.isdigit():
+            return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
+        dates = [str(r.data.get(c.date_field, "")) for n, c in self.project.collections.items() if c.date_field
+                 for r in self.cat[n].values()]
+        return max(dates, default="")
 
     # -- catalogue and map data ---------------------------------------------------------
     def _facet_values(self, facet: dict, record: Record) -> list:

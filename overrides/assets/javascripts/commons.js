@@ -67,6 +67,46 @@
     });
   }
 
+  // The catalogue's state in the address: « principes=a,b&thematiques=c&q=mot » (facet values
+  // joined by commas, q the text). Shared by the catalogue and the booklet's selection.
+  function parseState(hash, facetNames) {
+    hash = (hash || "").replace(/^#/, "");
+    if (hash && hash.indexOf("=") < 0) return null;   // a heading's anchor, not a state
+    var sel = {}, text = "";
+    hash.split("&").forEach(function (pair) {
+      var i = pair.indexOf("=");
+      if (i < 0) return;
+      var key = decodeURIComponent(pair.slice(0, i));
+      var value = pair.slice(i + 1);
+      var decoded;
+      try { decoded = decodeURIComponent(value.replace(/\+/g, " ")); } catch (e) { decoded = value; }
+      if (key === "q") text = decoded;
+      else if (facetNames.indexOf(key) >= 0) {
+        sel[key] = value.split(",").map(function (v) {
+          try { return decodeURIComponent(v); } catch (e) { return v; }
+        });
+      }
+    });
+    return { sel: sel, text: text, words: fold(text).split(/\s+/).filter(Boolean) };
+  }
+
+  function matchesText(fiche, words) {
+    for (var i = 0; i < words.length; i++) if (fiche.text.indexOf(words[i]) < 0) return false;
+    return true;
+  }
+
+  // OR inside a facet, AND across facets; `skip` leaves one facet out (for its counts).
+  function matchesFacets(fiche, sel, skip) {
+    for (var name in sel) {
+      if (name === skip || !sel[name].length) continue;
+      var values = fiche.f[name] || [];
+      var hit = false;
+      for (var i = 0; i < sel[name].length && !hit; i++) hit = values.indexOf(sel[name][i]) >= 0;
+      if (!hit) return false;
+    }
+    return true;
+  }
+
   var catalogue = null;   // the catalogue of the page currently shown (instant navigation)
 
   function initCatalogue() {
@@ -108,23 +148,6 @@
       return state;
     }
 
-    function matchesText(fiche, words) {
-      for (var i = 0; i < words.length; i++) if (fiche.text.indexOf(words[i]) < 0) return false;
-      return true;
-    }
-
-    // OR inside a facet, AND across facets; `skip` leaves one facet out (for its counts).
-    function matchesFacets(fiche, sel, skip) {
-      for (var name in sel) {
-        if (name === skip || !sel[name].length) continue;
-        var values = fiche.f[name] || [];
-        var hit = false;
-        for (var i = 0; i < sel[name].length && !hit; i++) hit = values.indexOf(sel[name][i]) >= 0;
-        if (!hit) return false;
-      }
-      return true;
-    }
-
     function update(opts) {
       var state = readState();
       var shown = 0;
@@ -155,6 +178,9 @@
       span.textContent = String(shown);
       status.appendChild(span);
       status.appendChild(document.createTextNode(msg.slice(String(shown).length)));
+      // « Imprimer cette sélection »: the booklet with the same state, printed at once
+      var printLink = document.getElementById("cw-print-selection");
+      if (printLink) printLink.href = printLink.getAttribute("data-base") + "?imprimer#" + serialize(state);
       // « Effacer les filtres » only when there is something to clear
       var reset = document.getElementById("cw-reset");
       if (reset) reset.hidden = !state.words.length && !Object.keys(state.sel).length;
@@ -175,24 +201,10 @@
 
     // Our fragment is made of key=value pairs; any other fragment (a heading anchor) is left alone.
     function restore(hash) {
-      hash = (hash || "").replace(/^#/, "");
-      if (hash && hash.indexOf("=") < 0) return false;
-      var sel = {}, text = "";
-      hash.split("&").forEach(function (pair) {
-        var i = pair.indexOf("=");
-        if (i < 0) return;
-        var key = decodeURIComponent(pair.slice(0, i));
-        var value = pair.slice(i + 1);
-        var decoded;
-        try { decoded = decodeURIComponent(value.replace(/\+/g, " ")); } catch (e) { decoded = value; }
-        if (key === "q") text = decoded;
-        else if (facetNames.indexOf(key) >= 0) {
-          sel[key] = value.split(",").map(function (v) {
-            try { return decodeURIComponent(v); } catch (e) { return v; }
-          });
-        }
-      });
-      q.value = text;
+      var state = parseState(hash, facetNames);
+      if (!state) return false;
+      var sel = state.sel;
+      q.value = state.text;
       boxes().forEach(function (b) {
         b.checked = !!(sel[b.name] && sel[b.name].indexOf(b.value) >= 0);
         // Show the ticked options of a folded facet.
@@ -489,6 +501,37 @@
   }
 
   // ---------------------------------------------------------------------------------------------
+  // 4b. Booklet: a selection from the catalogue's address keeps its fiches (and prints them)
+  function initBooklet() {
+    var root = document.getElementById("cw-livret");
+    var dataEl = document.getElementById("cw-livret-data");
+    if (!root || !dataEl || !once(root)) return;
+    var data;
+    try { data = JSON.parse(dataEl.textContent); } catch (e) { return; }
+    var state = parseState(location.hash, data.facets.map(function (f) { return f.name; }));
+    var selecting = state && (state.words.length || Object.keys(state.sel).length);
+    if (selecting) {
+      var kept = {};
+      data.records.forEach(function (r) {
+        var fiche = { text: fold(r.text), f: r.f || {} };
+        if (matchesText(fiche, state.words) && matchesFacets(fiche, state.sel, null)) kept[r.id] = true;
+      });
+      var n = 0;
+      Array.prototype.forEach.call(root.querySelectorAll("[data-fiche]"), function (el) {
+        el.hidden = !kept[el.getAttribute("data-fiche")];
+        if (!el.hidden && el.tagName === "SECTION") n++;
+      });
+      // a workshop kit: the fiches only, without the annexes
+      Array.prototype.forEach.call(root.querySelectorAll(".cw-livret-annexes, .cw-livret-toc__annexes"), function (el) { el.hidden = true; });
+      var count = document.getElementById("cw-livret-count");
+      if (count) count.textContent = String(n);
+      var label = document.getElementById("cw-livret-selection");
+      if (label) { label.hidden = false; label.textContent = "Sélection pour un atelier : " + n + (n > 1 ? " fiches" : " fiche"); }
+    }
+    if (/[?&]imprimer\b/.test(location.search)) window.print();
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // 5. Small accessibility repairs of the theme's markup
 
   function initA11y() {
@@ -527,6 +570,7 @@
     initMatrix();
     initLessons();
     initResources();
+    initBooklet();
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
