@@ -17,7 +17,6 @@ from commons_wiki.catalogue import load_catalogue
 from commons_wiki.views import Renderer
 from conftest import ROOT
 
-NOTES = Path("/work/shared-notes/issue16")   # page images for the session note, when that folder exists
 
 
 def pdf_pages(pdf: Path) -> list:
@@ -142,11 +141,6 @@ def test_each_fiche_page_has_a_qr_code_of_its_online_address(booklet, cat, tmp_p
                        check=True)
         decoded = subprocess.run(["zbarimg", "-q", "--raw", f"{png}.png"], capture_output=True, text=True).stdout.split()
         assert decoded == [f"{site}fiches/{fid}/"], (fid, decoded)
-    if NOTES.parent.exists():   # page images for the session note (cover, contents, one fiche)
-        NOTES.mkdir(exist_ok=True)
-        for name, page in (("couverture", 1), ("sommaire", 2), ("fiche", toc[headings(cat)["le-juch"]])):
-            subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", str(page), "-l", str(page), "-singlefile",
-                            str(booklet), str(NOTES / name)], check=True)
 
 
 @pytest.mark.browser
