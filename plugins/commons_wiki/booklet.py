@@ -112,7 +112,7 @@ def unknown_in_selection(entries: list, selection: str, facet_names: list) -> li
 
 # -- the print copy -------------------------------------------------------------------------------
 _SECTION = re.compile(r'<section class="cw-livret-fiche"[^>]*data-fiche="([^"]+)">.*?</section>\n?', re.S)
-_TOC_ITEM = re.compile(r'<li data-fiche="([^"]+)">.*?</li>\n?', re.S)
+_TOC_ITEM = re.compile(r'<li data-toc="([^"]+)">.*?</li>\n?', re.S)
 _ANNEXES = re.compile(r'<section class="cw-livret-annexes".*?</section>\n?|<li class="cw-livret-toc__annexes">.*?</li>\n?', re.S)
 
 

@@ -517,9 +517,9 @@
         if (matchesText(fiche, state.words) && matchesFacets(fiche, state.sel, null)) kept[r.id] = true;
       });
       var n = 0;
-      Array.prototype.forEach.call(root.querySelectorAll("[data-fiche]"), function (el) {
-        el.hidden = !kept[el.getAttribute("data-fiche")];
-        if (!el.hidden && el.tagName === "SECTION") n++;
+      Array.prototype.forEach.call(root.querySelectorAll("[data-fiche], [data-toc]"), function (el) {
+        el.hidden = !kept[el.getAttribute("data-fiche") || el.getAttribute("data-toc")];
+        if (!el.hidden && el.hasAttribute("data-fiche")) n++;
       });
       // a workshop kit: the fiches only, without the annexes
       Array.prototype.forEach.call(root.querySelectorAll(".cw-livret-annexes, .cw-livret-toc__annexes"), function (el) { el.hidden = true; });
