@@ -95,6 +95,14 @@ def test_pdf_dates_are_replaced_without_moving_bytes():
     assert b"2026" not in out
 
 
+def test_pdf_node_ids_are_renumbered_by_rank_without_moving_bytes():
+    one = b"<</ID (node00000415)>> /Names [(node00000415) 3 0 R (node00000420) 4 0 R] /Headers [(node00000420)]"
+    two = one.replace(b"00000415", b"00000417").replace(b"00000420", b"00000422")
+    assert release.normalise_pdf_node_ids(one) == release.normalise_pdf_node_ids(two)
+    fixed = release.normalise_pdf_node_ids(one)
+    assert len(fixed) == len(one) and b"(node00000001)" in fixed and b"(node00000002)" in fixed
+
+
 def test_release_stops_on_invalid_content(tmp_path, capsys):
     root = copy_project(tmp_path / "proj")
     path = root / "fiches" / "ayen.md"

@@ -154,6 +154,16 @@ def _print_copy(site: Path, site_url: str) -> str:
     return html.replace("</head>", "<style>@page { size: A4; }</style></head>", 1)
 
 
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
+
+
+def without_scripts(html: str) -> str:
+    """The print copy runs no script: the theme's change the page while Chromium prints it, in a
+    time that varies with the machine's load (the PDF would differ from run to run); release.py
+    writes the selection and the page numbers of the contents itself."""
+    return _SCRIPT.sub("", html)
+
+
 _QR_PLACE = re.compile(r'(<figure class="cw-livret-qr" data-url="([^"]+)">)')
 _FICHE_URL = re.compile(r'<section class="cw-livret-fiche"[^>]*data-fiche="([^"]+)">.*?<figcaption>([^<]+)</figcaption>', re.S)
 ANNEXES_MARKER = "Annexes : fiches d'atelier"
@@ -234,6 +244,18 @@ def normalise_pdf_dates(data: bytes, epoch: int) -> bytes:
     return re.sub(rb"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)([^<]*)(</xmp:)", xmp, data)
 
 
+_NODE_ID = re.compile(rb"\(node(\d+)\)")
+
+
+def normalise_pdf_node_ids(data: bytes) -> bytes:
+    """Chromium names the tagged PDF's table headers after DOM node numbers (« (node00000415) »),
+    which vary from run to run; renumber them by rank (same order, same width: the structure's
+    name tree stays sorted and no byte offset moves)."""
+    found = sorted({m.group(1) for m in _NODE_ID.finditer(data)}, key=int)
+    rank = {old: str(i).zfill(len(old)).encode() for i, old in enumerate(found, 1)}
+    return _NODE_ID.sub(lambda m: b"(node" + rank[m.group(1)] + b")", data)
+
+
 def print_pdf(html_file: Path, pdf_path: Path, epoch: int) -> Path:
     if not Path(CHROMIUM).exists():
         raise ReleaseError(f"{CHROMIUM} introuvable : installez le paquet Debian chromium (make chromium)")
@@ -248,7 +270,7 @@ def print_pdf(html_file: Path, pdf_path: Path, epoch: int) -> Path:
             raise ReleaseError("Chromium n'a pas fini d'imprimer le livret en 5 minutes") from exc
     if result.returncode != 0 or not pdf_path.exists() or pdf_path.stat().st_size == 0:
         raise ReleaseError("Chromium n'a pas produit le livret PDF :\n" + result.stderr[-2000:])
-    pdf_path.write_bytes(normalise_pdf_dates(pdf_path.read_bytes(), epoch))
+    pdf_path.write_bytes(normalise_pdf_node_ids(normalise_pdf_dates(pdf_path.read_bytes(), epoch)))
     return pdf_path
 
 
@@ -347,7 +369,8 @@ def make_livret(root: Path, dist: Path, version: str, epoch: int, site: Path | N
         page = site / "livret" / "impression.html"
         suffix = "-atelier" if selection else ""
         try:
-            return print_booklet(with_qr_codes(html), page, dist / f"{name}-livret-{version}{suffix}.pdf", epoch)
+            return print_booklet(with_qr_codes(without_scripts(html)), page,
+                                 dist / f"{name}-livret-{version}{suffix}.pdf", epoch)
         finally:
             page.unlink(missing_ok=True)  # not part of the published site
 
