@@ -12,7 +12,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from .catalogue import load_catalogue
-from .problems import WARNING_LABEL, format_problems
+from .problems import WARNING_LABEL, format_problems, problems_page
+from .project import source_paths
 from .views import Renderer
 
 
@@ -27,10 +28,28 @@ class CommonsWikiConfig(Config):
 
 
 class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
+    serving = False    # `mkdocs serve`: a broken source shows its problems instead of stopping
+    broken: list = []  # the problems of the sources, while serving
+
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
+
+    def on_serve(self, server, config, builder):
+        """Rebuild on a change to any source the plugin reads, not only to docs_dir."""
+        for path in source_paths(self.catalogue.project, self.root / self.config.templates_dir):
+            server.watch(str(path))
+        return server
+
     def on_config(self, config):
         self.root = Path(config.config_file_path).resolve().parent
         self.catalogue = load_catalogue(self.root, self.config.schema_dir)
-        if self.catalogue.problems:
+        self.broken = []
+        if self.catalogue.problems and self.serving:
+            self.broken = self.catalogue.problems
+            # info, not error: --strict would stop the build, and `mkdocs serve` would hang
+            log.info("Le contenu comporte des erreurs ; les pages servies les affichent :\n"
+                     + format_problems(self.broken))
+        elif self.catalogue.problems:
             raise PluginError("Le contenu comporte des erreurs ; rien n'a été publié.\n"
                               + format_problems(self.catalogue.problems, warnings=self.catalogue.warnings))
         for warning in self.catalogue.warnings:   # info, not warning: --strict would stop the build
@@ -64,6 +83,11 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
 
     def on_files(self, files, config):
         project = self.catalogue.project
+        if self.broken:   # every page the visitor may be on shows the problems (problems_page)
+            for page in self.renderer.planned_pages():
+                if files.get_file_from_path(page) is None:
+                    files.append(File.generated(config, page, content=""))
+            return files
         for name, col in project.collections.items():
             if not col.published or col.in_docs_dir:
                 continue
@@ -94,6 +118,8 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
         return context
 
     def on_page_markdown(self, markdown, page, config, files):
+        if self.broken:
+            return problems_page(self.broken)
         # the shared external-link definitions, for the pages written by contributors
         if self.references and not page.file.generated_by:
             return markdown + "\n\n" + self.references
@@ -110,6 +136,8 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
         return output
 
     def on_post_build(self, config):
+        if self.broken:
+            return   # nothing to export or check: the pages show the problems
         site = Path(config.site_dir)
         if self.config.exports:
             from .export import write_site_exports

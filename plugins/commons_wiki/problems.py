@@ -46,6 +46,20 @@ def format_problems(problems: list[Problem], fmt: str = "text", warnings: list[P
     return "\n".join(lines)
 
 
+def problems_page(problems: list[Problem]) -> str:
+    """Markdown of the page `mkdocs serve` shows while the sources are broken (every value escaped:
+    a problem quotes what the contributor wrote)."""
+    import html
+    items = "\n".join(f"<li><code>{html.escape(p.file)}{':' + str(p.line) if p.line else ''}</code>"
+                      f"{' — <strong>' + html.escape(p.field) + '</strong>' if p.field else ''} : {html.escape(p.message)}</li>"
+                      for p in sorted(problems))
+    n = len(problems)
+    return (f"# Le contenu comporte {n} problème{'s' if n > 1 else ''}\n\n"
+            "Le site reviendra dès que ces erreurs seront corrigées : enregistrez le fichier, la page "
+            "se recharge d'elle-même.\n\n"
+            f'<ul class="cw-problems">\n{items}\n</ul>\n')
+
+
 def format_path(path) -> str:
     """("moyens", "financiers", 0, "montant") -> "moyens.financiers[0].montant"."""
     out = ""

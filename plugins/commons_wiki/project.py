@@ -188,3 +188,12 @@ def as_list(value) -> list:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def source_paths(project: Project, templates_dir: Path) -> list:
+    """Every folder or file the wiki is built from, besides docs_dir (for `mkdocs serve` to watch)."""
+    paths = [project.schema_dir, templates_dir]
+    paths += [project.root / c.folder for c in project.collections.values() if not c.in_docs_dir]
+    if project.config.get("link_references"):
+        paths.append(project.root / project.config["link_references"])
+    return [p for p in dict.fromkeys(paths) if p.exists()]

@@ -350,6 +350,17 @@ class Renderer:
                 out[view["output"]] = self.render(view["template"], view["output"])
         return out
 
+    def planned_pages(self) -> list:
+        """Docs paths of the pages the plugin adds (records and views), without rendering them."""
+        pages = [self.record_page(r) for name, col in self.project.collections.items()
+                 if col.published and not col.in_docs_dir for r in self.cat[name].values()]
+        for view in self.project.config.get("views") or []:
+            if view.get("per") == "taxonomy":
+                pages += [view["output"].format(url=tax.url) for tax in self.project.taxonomies.values()]
+            elif not view.get("per"):
+                pages.append(view["output"])
+        return pages
+
     def restore_deferred(self, output: str) -> str:
         """Put the deferred HTML blocks back into a rendered page."""
         if f"<!-- cw-deferred-{self.nonce}-" not in output:
