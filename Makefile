@@ -9,9 +9,15 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: serve build test test-fast validate check-links offline livret release bench chromium clean vendor
 
-$(BIN)/.installed: pyproject.toml
+# The wiki's own tools (validate, serve, build), then the test tools (browser, checkers) on top:
+# a contributor who only validates or serves never installs the browser-test tools.
+$(BIN)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed: $(BIN)/.base
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
@@ -27,16 +33,16 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq zbar-tools >/dev/null; }
 
-serve: $(BIN)/.installed
+serve: $(BIN)/.base
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 # SOURCE_DATE_EPOCH from the last commit: the sitemap's dates do not change from build to build.
 build: export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
-build: $(BIN)/.installed
+build: $(BIN)/.base
 	$(BIN)/mkdocs build --strict --site-dir site
 
 # On GitHub Actions the problems become annotations on the pull request's files.
-validate: $(BIN)/.installed
+validate: $(BIN)/.base
 	$(BIN)/commons-wiki validate $(if $(GITHUB_ACTIONS),--format github)
 
 # The Nu HTML Checker (npm vnu-jar, run by the tests) and the Java it needs (Debian's).

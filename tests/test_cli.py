@@ -117,3 +117,17 @@ def test_unknown_format_is_a_usage_error(broken):
 def test_console_script_is_installed():
     assert shutil.which("commons-wiki", path=str(Path(sys.executable).parent)), \
         "run `pip install -e .` (make does it): the console script is missing"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["validate", "--help"], ["new", "--help"], ["export", "--help"]])
+def test_help_is_in_french(args):
+    result = subprocess.run([sys.executable, "-m", "commons_wiki.cli", *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert result.stdout.startswith("utilisation : ") and "afficher cette aide et quitter" in result.stdout
+    for english in ("usage:", "show this help", "positional arguments"):
+        assert english not in result.stdout, english
+
+
+def test_a_wrong_command_is_explained_in_french():
+    result = subprocess.run([sys.executable, "-m", "commons_wiki.cli", "valider"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "erreur : " in result.stderr and "choix invalide" in result.stderr

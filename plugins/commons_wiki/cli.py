@@ -70,13 +70,34 @@ def _site_url(root: Path) -> str:
     return m.group(1).strip("'\"") if m else ""
 
 
+# argparse's own words, in French (it looks them up through its module-level gettext alias)
+ARGPARSE_FR = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "the following arguments are required: %s": "ces arguments sont obligatoires : %s",
+    "unrecognized arguments: %s": "arguments inconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (possibles : %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "expected one argument": "une valeur est attendue",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+}
+
+
+def _french_argparse() -> None:
+    argparse._ = lambda text: ARGPARSE_FR.get(text, text)
+
+
 def main(argv=None) -> int:
+    _french_argparse()
     parser = argparse.ArgumentParser(prog="commons-wiki", description="Valider, créer et exporter les fiches du wiki.")
     parser.add_argument("--root", help="dossier du projet (par défaut : le dossier courant ou un parent)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, title="commandes", metavar="COMMANDE")
     v = sub.add_parser("validate", help="vérifier toutes les fiches, pages et ressources")
-    v.add_argument("paths", nargs="*", help="limiter le rapport à ces fichiers ou dossiers")
-    v.add_argument("--format", choices=["text", "github", "json"], default="text")
+    v.add_argument("paths", nargs="*", metavar="FICHIER", help="limiter le rapport à ces fichiers ou dossiers")
+    v.add_argument("--format", choices=["text", "github", "json"], default="text",
+                   help="text : pour vous ; github : annotations de pull request ; json : pour un outil")
     v.set_defaults(func=cmd_validate)
     n = sub.add_parser("new", help="créer un nouveau fichier (par exemple : new fiche)")
     n.add_argument("collection", help="type d'élément, par exemple « fiche »")
@@ -85,8 +106,8 @@ def main(argv=None) -> int:
     n.add_argument("--non-interactif", action="store_true", help="ne rien demander ; laisser les champs à remplir")
     n.set_defaults(func=cmd_new)
     e = sub.add_parser("export", help="écrire les données ouvertes (JSON, CSV, datapackage)")
-    e.add_argument("--out", default="dist/donnees")
-    e.add_argument("--version", default="dev")
+    e.add_argument("--out", default="dist/donnees", help="dossier de sortie (par défaut : dist/donnees)")
+    e.add_argument("--version", default="dev", help="numéro de version inscrit dans les données")
     e.set_defaults(func=cmd_export)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -413,6 +413,8 @@ def make_all(root: Path, dist: Path, version: str, epoch: int, out=sys.stdout) -
 
 def main(argv=None, root: Path | None = None, out=None) -> int:
     out = out or sys.stdout
+    from .cli import _french_argparse
+    _french_argparse()
     parser = argparse.ArgumentParser(prog="python -m commons_wiki.release",
                                      description="Produire les fichiers d'une version du wiki dans dist/.")
     parser.add_argument("what", choices=["offline", "livret", "all"],
