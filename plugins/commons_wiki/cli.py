@@ -60,6 +60,54 @@ def cmd_export(args) -> int:
     return 0
 
 
+FORM_FILE = ".github/ISSUE_TEMPLATE/proposer-une-fiche.yml"
+
+
+def cmd_form(args) -> int:
+    """Write (or print) the issue form « Proposer une fiche », generated from the schema."""
+    from .issue_form import issue_form
+    from .project import load_project
+    root = find_root(Path(args.root or "."))
+    text = issue_form(load_project(root))
+    if args.ecrire:
+        target = root / FORM_FILE
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        print(target.relative_to(root))
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_from_form(args) -> int:
+    """A submitted form -> fiches/<territoire>.md, validated; or a French comment, nothing written."""
+    import datetime
+    from .issue_form import form_comment, record_from_issue
+    from .project import load_project
+    root = find_root(Path(args.root or "."))
+    project = load_project(root)
+    body = Path(args.corps).read_text(encoding="utf-8") if args.corps != "-" else sys.stdin.read()
+    text, slug = record_from_issue(project, "fiches", body, args.auteur, datetime.date.today())
+    folder = root / project.collections["fiches"].folder
+    target = folder / f"{slug}.md"
+    if not slug:
+        print(form_comment(project, [], "Le nom du territoire manque : c'est lui qui nomme la fiche."))
+        return 1
+    if target.exists():
+        print(form_comment(project, [], f"Une fiche existe déjà pour ce territoire ({project.rel(target)}) : "
+                                        "proposez plutôt une modification de cette fiche."))
+        return 1
+    target.write_text(text, encoding="utf-8")
+    cat = load_catalogue(root)
+    problems = [p for p in cat.problems if p.file == project.rel(target)] or cat.problems
+    if problems:
+        target.unlink()   # nothing is written when the proposal is not valid
+        print(form_comment(project, problems))
+        return 1
+    print(project.rel(target))
+    return 0
+
+
 def _site_url(root: Path) -> str:
     """site_url of mkdocs.yml (links in the feed and JSON-LD), read without MkDocs."""
     import re
@@ -109,6 +157,13 @@ def main(argv=None) -> int:
     e.add_argument("--out", default="dist/donnees", help="dossier de sortie (par défaut : dist/donnees)")
     e.add_argument("--version", default="dev", help="numéro de version inscrit dans les données")
     e.set_defaults(func=cmd_export)
+    f = sub.add_parser("formulaire", help="écrire le formulaire « Proposer une fiche » à partir du schéma")
+    f.add_argument("--ecrire", action="store_true", help=f"l'écrire dans {FORM_FILE} (sinon : l'afficher)")
+    f.set_defaults(func=cmd_form)
+    d = sub.add_parser("depuis-formulaire", help="faire une fiche d'un formulaire reçu (texte de l'issue)")
+    d.add_argument("corps", metavar="FICHIER", help="le texte de l'issue (« - » : l'entrée standard)")
+    d.add_argument("--auteur", required=True, help="qui a rempli le formulaire (son identifiant GitHub)")
+    d.set_defaults(func=cmd_from_form)
     args = parser.parse_args(argv)
     return args.func(args)
 

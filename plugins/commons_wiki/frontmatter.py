@@ -185,7 +185,7 @@ def parse_markdown(text: str, rel: str) -> Parsed:
         p.problems.append(Problem(rel, 1, "", "en-tête YAML absent : le fichier doit commencer par une ligne « --- »"))
         return p
     for end in range(1, len(lines)):
-        if lines[end].strip() in ("---", "..."):
+        if lines[end].rstrip() in ("---", "..."):   # at the start of the line: an indented « --- » is a value's
             break
     else:
         p = Parsed(body="")
