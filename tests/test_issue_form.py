@@ -36,7 +36,9 @@ def test_the_form_is_generated_from_the_schema():
     assert {"Titre", "Principes directeurs", "Contexte", "La démarche"} <= set(labels)
 
 
-@pytest.mark.parametrize("schema,files", [("vendor.github-issue-forms", [FORM]),
+@pytest.mark.parametrize("schema,files", [("vendor.github-issue-forms", sorted(set((ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml"))
+                                                                            - {ROOT / ".github" / "ISSUE_TEMPLATE" / "config.yml"})),
+                                          ("vendor.github-issue-config", [ROOT / ".github" / "ISSUE_TEMPLATE" / "config.yml"]),
                                           ("vendor.github-workflows", sorted((ROOT / ".github" / "workflows").glob("*.yml")))])
 def test_the_form_and_the_workflows_follow_githubs_published_schemas(schema, files):
     result = subprocess.run([str(CHECK), "--builtin-schema", schema, *map(str, files)], capture_output=True, text=True)
@@ -117,3 +119,27 @@ def test_the_workflow_script_opens_a_pull_request_or_comments(tmp_path, body, op
     else:
         assert "issue comment 42 --body-file" in gh and "pr create" not in gh
         assert not (work / "fiches" / "val-des-essais.md").exists()
+
+
+def test_the_blank_fiche_is_generated_and_refused_until_filled(tmp_path):
+    from commons_wiki.scaffold import BLANK_TEMPLATE, blank_fiche
+    blank = (ROOT / BLANK_TEMPLATE).read_text(encoding="utf-8")
+    assert blank == blank_fiche(load_project(ROOT)), "lancez `commons-wiki formulaire --ecrire`"
+    root = copy_project(tmp_path / "proj")
+    (root / "fiches" / "mon-village.md").write_text(blank, encoding="utf-8")
+    problems = [p for p in load_catalogue(root).problems if p.file == "fiches/mon-village.md"]
+    assert len(problems) > 10 and any("AAAA-MM-JJ" in p.message for p in problems)
+
+
+def test_the_site_links_to_the_forms(built_site):
+    from bs4 import BeautifulSoup
+    forms = {p.name for p in (ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml")}
+    fiche = BeautifulSoup((built_site / "fiches" / "le-juch" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    report = fiche.find("a", string="Signaler une erreur sur cette fiche")
+    assert report and "template=signaler-une-erreur.yml" in report["href"] and "fiche=le-juch" in report["href"]
+    for page in ("index.html", "catalogue/index.html", "a-propos/contribuer/index.html"):
+        html = BeautifulSoup((built_site / page).read_text(encoding="utf-8"), "html.parser")
+        links = [a["href"] for a in html.find_all("a", href=True) if "template=proposer-une-fiche.yml" in a["href"]]
+        assert links, page
+    for href in (report["href"], *links):
+        assert href.split("template=")[1].split("&")[0] in forms

@@ -64,18 +64,22 @@ FORM_FILE = ".github/ISSUE_TEMPLATE/proposer-une-fiche.yml"
 
 
 def cmd_form(args) -> int:
-    """Write (or print) the issue form « Proposer une fiche », generated from the schema."""
+    """Write (or print) what is derived from the schema for contributors without git: the issue
+    form « Proposer une fiche » and the blank fiche for GitHub's web editor."""
     from .issue_form import issue_form
     from .project import load_project
+    from .scaffold import BLANK_TEMPLATE, blank_fiche
     root = find_root(Path(args.root or "."))
-    text = issue_form(load_project(root))
-    if args.ecrire:
-        target = root / FORM_FILE
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        print(target.relative_to(root))
-    else:
-        sys.stdout.write(text)
+    project = load_project(root)
+    outputs = {FORM_FILE: issue_form(project), BLANK_TEMPLATE: blank_fiche(project)}
+    for rel, text in outputs.items():
+        if args.ecrire:
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            print(rel)
+        else:
+            sys.stdout.write(f"# --- {rel}\n{text}")
     return 0
 
 
@@ -157,8 +161,8 @@ def main(argv=None) -> int:
     e.add_argument("--out", default="dist/donnees", help="dossier de sortie (par défaut : dist/donnees)")
     e.add_argument("--version", default="dev", help="numéro de version inscrit dans les données")
     e.set_defaults(func=cmd_export)
-    f = sub.add_parser("formulaire", help="écrire le formulaire « Proposer une fiche » à partir du schéma")
-    f.add_argument("--ecrire", action="store_true", help=f"l'écrire dans {FORM_FILE} (sinon : l'afficher)")
+    f = sub.add_parser("formulaire", help="écrire le formulaire « Proposer une fiche » et la fiche vierge, d'après le schéma")
+    f.add_argument("--ecrire", action="store_true", help="les écrire dans le dépôt (sinon : les afficher)")
     f.set_defaults(func=cmd_form)
     d = sub.add_parser("depuis-formulaire", help="faire une fiche d'un formulaire reçu (texte de l'issue)")
     d.add_argument("corps", metavar="FICHIER", help="le texte de l'issue (« - » : l'entrée standard)")

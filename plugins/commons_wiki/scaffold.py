@@ -321,6 +321,18 @@ def fiche_text(project: Project, collection, answers: dict, today: datetime.date
     return "\n".join(lines)
 
 
+BLANK_TEMPLATE = "modeles/fiche-vierge.md"
+
+
+def blank_fiche(project: Project) -> str:
+    """The blank fiche a contributor copies in GitHub's web editor: the scaffold with nothing
+    answered, and its dates to write too (a committed file must not change every day)."""
+    text = fiche_text(project, project.collections[COLLECTION_ALIASES["fiche"]], {}, datetime.date(2000, 1, 1))
+    text = text.replace('"2000-01-01"', f'"AAAA-MM-JJ"   # {TODO} : la date du jour')
+    return text.replace("# Fiche créée avec « commons-wiki new fiche ».",
+                        f"# Fiche vierge ({BLANK_TEMPLATE}) : copiez-la dans un nouveau fichier de fiches/.", 1)
+
+
 def new_record(root, collection: str, args, stdin, stdout) -> int:
     root = Path(root)
     name = COLLECTION_ALIASES.get(collection)
