@@ -7,7 +7,7 @@ VERSION ?= dev
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build test test-fast validate check-links offline livret release bench chromium clean vendor
+.PHONY: install serve build apercu test test-fast validate check-links offline livret release bench chromium clean vendor
 
 # The wiki's own tools (validate, serve, build), then the test tools (browser, checkers) on top:
 # a contributor who only validates or serves never installs the browser-test tools.
@@ -16,6 +16,8 @@ $(BIN)/.base: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e .
 	touch $@
+
+install: $(BIN)/.base
 
 $(BIN)/.installed: $(BIN)/.base
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -40,6 +42,11 @@ serve: $(BIN)/.base
 build: export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 build: $(BIN)/.base
 	$(BIN)/mkdocs build --strict --site-dir site
+
+# The preview attached to every pull request: the offline build, which opens from the disk.
+apercu: export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+apercu: $(BIN)/.base
+	$(BIN)/mkdocs build --strict -f mkdocs.offline.yml --site-dir apercu
 
 # On GitHub Actions the problems become annotations on the pull request's files.
 validate: $(BIN)/.base

@@ -180,6 +180,8 @@ TESTED_TARGETS = {
     "release": ("commons_wiki.release all", "tests/test_release.py::test_release_twice_gives_identical_files"),
     "offline": ("commons_wiki.release offline", "tests/test_offline.py"),
     "livret": ("commons_wiki.release livret", "tests/test_release.py::test_release_twice_gives_identical_files"),
+    "install": ("", "every test that runs .venv/bin/commons-wiki (the recipe is .venv/bin/.base's)"),
+    "apercu": ("mkdocs build --strict -f mkdocs.offline.yml", "tests/test_pr_summary.py"),
 }
 
 

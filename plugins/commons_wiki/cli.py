@@ -112,6 +112,14 @@ def cmd_from_form(args) -> int:
     return 0
 
 
+def cmd_pr_summary(args) -> int:
+    """The French summary of a pull request (the workflow writes it to the job's summary)."""
+    from .pr_summary import pr_summary
+    root = find_root(Path(args.root or "."))
+    sys.stdout.write(pr_summary(root, args.base, args.artefact))
+    return 0
+
+
 def _site_url(root: Path) -> str:
     """site_url of mkdocs.yml (links in the feed and JSON-LD), read without MkDocs."""
     import re
@@ -168,6 +176,10 @@ def main(argv=None) -> int:
     d.add_argument("corps", metavar="FICHIER", help="le texte de l'issue (« - » : l'entrée standard)")
     d.add_argument("--auteur", required=True, help="qui a rempli le formulaire (son identifiant GitHub)")
     d.set_defaults(func=cmd_from_form)
+    s = sub.add_parser("resume-pr", help="résumé en français d'une proposition (fiches ajoutées, modifiées, vérification)")
+    s.add_argument("--base", required=True, help="la branche ou le commit de départ (par exemple origin/main)")
+    s.add_argument("--artefact", default="site", help="nom de l'archive du site construit, dans l'onglet « Checks »")
+    s.set_defaults(func=cmd_pr_summary)
     args = parser.parse_args(argv)
     return args.func(args)
 
