@@ -111,7 +111,7 @@ def test_paths_limit_the_report(broken):
 def test_unknown_format_is_a_usage_error(broken):
     root, _, _ = broken
     result = cli("validate", "--format", "xml", cwd=root)
-    assert result.returncode == 2 and "invalid choice" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "choix invalide" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_console_script_is_installed():

@@ -111,6 +111,7 @@ def test_the_catalogue_on_a_phone_shows_cards_first_and_keeps_the_count_in_view(
     first_card = phone.locator("#cw-cards article").first.bounding_box()
     assert first_card["y"] < PHONE["height"], f"première fiche à {first_card['y']} px, sous le premier écran"
     # unfold the second facet, tick its first option: the count changes and stays on the screen
+    phone.locator("details.cw-filters > summary").click()
     facet = phone.locator("details.cw-facet").nth(1)
     facet.locator("summary").click()
     facet.locator('input[type="checkbox"]').first.check()

@@ -120,6 +120,18 @@ def cmd_pr_summary(args) -> int:
     return 0
 
 
+def cmd_watch(args) -> int:
+    """The weekly report: dead or slow external links, fiches to update (empty: nothing to do)."""
+    import datetime
+    from .linkwatch import watch
+    root = find_root(Path(args.root or "."))
+    text = watch(load_catalogue(root), datetime.date.today(), timeout=args.delai)
+    if args.rapport:
+        Path(args.rapport).write_text(text, encoding="utf-8")
+    print(text or "Rien à signaler : tous les liens répondent et aucune fiche n'a plus de deux ans.")
+    return 0
+
+
 def _site_url(root: Path) -> str:
     """site_url of mkdocs.yml (links in the feed and JSON-LD), read without MkDocs."""
     import re
@@ -180,6 +192,10 @@ def main(argv=None) -> int:
     s.add_argument("--base", required=True, help="la branche ou le commit de départ (par exemple origin/main)")
     s.add_argument("--artefact", default="site", help="nom de l'archive du site construit, dans l'onglet « Checks »")
     s.set_defaults(func=cmd_pr_summary)
+    w = sub.add_parser("veille", help="vérifier les liens externes et lister les fiches à actualiser")
+    w.add_argument("--delai", type=float, default=10, help="secondes accordées à chaque site (par défaut : 10)")
+    w.add_argument("--rapport", help="écrire le rapport dans ce fichier (vide s'il n'y a rien à signaler)")
+    w.set_defaults(func=cmd_watch)
     args = parser.parse_args(argv)
     return args.func(args)
 

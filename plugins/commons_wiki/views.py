@@ -114,9 +114,10 @@ class Renderer:
                                 provenance=lambda record: provenance_of(self.project, record.data))
         self.env.globals["catalogue_data"] = self.catalogue_data
         self.env.globals.update(online_url=self.online_url, plain=md_escape, booklet_annexes=self.booklet_annexes,
-                                build_date=self.build_date())
+                                build_date=self.build_date(), stale=self.stale)
         self.env.globals["departement_map"] = self.departement_map
         self.funders = self._funder_index()
+        self._today = self.today()
         self._term_links: dict = {}
         self._cache: dict = {}
         self.deferred_html: dict = {}   # token -> HTML put back into the page by restore_deferred()
@@ -171,6 +172,21 @@ class Renderer:
         from .booklet import annexes
         return annexes(self.cat)
 
+    @staticmethod
+    def today() -> datetime.date:
+        """« Today » for what ages (a fiche to update): the release's date, else the real one."""
+        import os
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        if epoch.isdigit():
+            return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+        return datetime.date.today()
+
+    def stale(self, record: Record) -> bool:
+        """Not updated for two years or more (linkwatch.STALE_MONTHS)."""
+        from .linkwatch import is_stale
+        col = self.project.collections[record.collection]
+        return bool(col.date_field) and is_stale(record.data.get(col.date_field), self._today)
+
     def build_date(self) -> str:
         """The date printed on the booklet's cover: the release's (SOURCE_DATE_EPOCH), else the
         latest update of a record, so that two builds of the same content are identical."""
@@ -192,6 +208,9 @@ class Renderer:
                 if value is not None and band.get("min", float("-inf")) <= value < band.get("max", float("inf")):
                     return [band["id"]]
             return []
+        if "older_than_months" in facet:   # a date field: is the record due for an update?
+            from .linkwatch import is_stale
+            return ["a-actualiser" if is_stale(value, self._today, facet["older_than_months"]) else "a-jour"]
         if "values" in facet:
             return [v["id"] for v in facet["values"] if v["value"] == value and type(v["value"]) is type(value)]
         if facet.get("subfield"):

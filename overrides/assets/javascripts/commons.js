@@ -209,8 +209,7 @@
         b.checked = !!(sel[b.name] && sel[b.name].indexOf(b.value) >= 0);
         // Show the ticked options of a folded facet.
         if (b.checked) {
-          var details = b.closest("details");
-          if (details) details.open = true;
+          for (var d = b.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) d.open = true;
         }
       });
       update({ writeHash: false });
@@ -229,8 +228,14 @@
 
     // On a phone the facets start folded, so the first cards show on the first screen; the
     // sticky count (and its button down to the cards) stays in view while ticking.
-    if (window.matchMedia("(max-width: 59.9375em)").matches) {
-      Array.prototype.forEach.call(form.querySelectorAll("details.cw-facet"), function (d) { d.open = false; });
+    var phone = window.matchMedia("(max-width: 59.9375em)");
+    if (phone.matches) {
+      Array.prototype.forEach.call(form.querySelectorAll("details.cw-facet, details.cw-filters"), function (d) { d.open = false; });
+    }
+    // beside the results (wide screens) the facets have no « Filtrer » summary to open them: keep them open
+    var filters = form.querySelector("details.cw-filters");
+    if (filters && phone.addEventListener) {
+      phone.addEventListener("change", function (e) { if (!e.matches) filters.open = true; });
     }
     var jump = document.getElementById("cw-jump");
     if (jump) {
