@@ -26,7 +26,6 @@ import json
 import os
 import platform
 import pstats
-import re
 import resource
 import shutil
 import subprocess

@@ -15,7 +15,6 @@ from commons_wiki import release
 from commons_wiki.booklet import keep_only, parse_selection, select
 from commons_wiki.catalogue import load_catalogue
 from commons_wiki.views import Renderer
-from conftest import ROOT
 
 
 

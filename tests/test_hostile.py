@@ -17,7 +17,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, copy_project, run_mkdocs
+from conftest import copy_project, run_mkdocs
 
 pytestmark = pytest.mark.xdist_group("hostile")   # one build of the hostile project per worker
 

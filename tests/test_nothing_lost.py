@@ -10,7 +10,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 import yaml
 
 from commons_wiki.catalogue import load_catalogue

@@ -4,7 +4,6 @@ shows « à actualiser » on its page, on its card and in a catalogue facet."""
 from __future__ import annotations
 
 import datetime
-import functools
 import http.server
 import re
 import socketserver

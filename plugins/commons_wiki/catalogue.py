@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gc
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,36 +108,38 @@ class Catalogue:
         if getattr(self, "_backlinks_cache", None) is None:
             self._backlinks_cache = {}
             for cname, col in self.project.collections.items():
-                paths = _reference_paths(col.schema)
+                paths = keyword_paths(col.schema, "x-reference")
                 for rec in self.records.get(cname, {}).values():
                     for path, target_col in paths:
-                        for value in _values_at(rec.data, path):
+                        for value in values_at(rec.data, path):
                             key = (target_col, str(value))
                             if rec not in self._backlinks_cache.setdefault(key, []):
                                 self._backlinks_cache[key].append(rec)
         return [r for r in self._backlinks_cache.get((target.collection, target.id), []) if r is not target]
 
 
-def _reference_paths(schema: dict, path: tuple = ()) -> list:
-    """[(path of keys, referenced collection)] for every x-reference in a schema (lists are transparent)."""
+def keyword_paths(schema: dict, keyword: str, path: tuple = ()) -> list:
+    """[(path of keys, the keyword's value)] for every use of a custom keyword in a schema
+    (x-reference, x-url…; lists are transparent)."""
     out = []
     if not isinstance(schema, dict):
         return out
-    if "x-reference" in schema:
-        out.append((path, schema["x-reference"]))
+    if keyword in schema:
+        out.append((path, schema[keyword]))
     for name, sub in (schema.get("properties") or {}).items():
-        out += _reference_paths(sub, path + (name,))
+        out += keyword_paths(sub, keyword, path + (name,))
     if isinstance(schema.get("items"), dict):
-        out += _reference_paths(schema["items"], path)
+        out += keyword_paths(schema["items"], keyword, path)
     return out
 
 
-def _values_at(data, path: tuple) -> list:
+def values_at(data, path: tuple) -> list:
+    """The values at a path of keys, through lists (None and blocks left out)."""
     if isinstance(data, list):
-        return [v for item in data for v in _values_at(item, path)]
+        return [v for item in data for v in values_at(item, path)]
     if not path:
         return [] if data is None or isinstance(data, dict) else [data]
-    return _values_at(data.get(path[0]), path[1:]) if isinstance(data, dict) else []
+    return values_at(data.get(path[0]), path[1:]) if isinstance(data, dict) else []
 
 
 def _files(folder: Path, suffixes: tuple) -> list[Path]:

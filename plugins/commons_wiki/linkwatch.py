@@ -15,7 +15,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .catalogue import REFERENCE_USE, Catalogue, link_references
+from .catalogue import REFERENCE_USE, Catalogue, keyword_paths, link_references, values_at
 from .project import get_field
 
 STALE_MONTHS = 24
@@ -30,24 +30,6 @@ class LinkCheck:
     detail: str          # « 404 », « vers https://… », « pas de réponse en 10 s »
 
 
-def _url_paths(schema: dict, path: tuple = ()) -> list:
-    """Field paths whose schema says x-url (lists are transparent)."""
-    found = [path] if schema.get("x-url") else []
-    for name, sub in (schema.get("properties") or {}).items():
-        found += _url_paths(sub, path + (name,))
-    if isinstance(schema.get("items"), dict):
-        found += _url_paths(schema["items"], path)
-    return found
-
-
-def _values(data, path: tuple) -> list:
-    if isinstance(data, list):
-        return [v for item in data for v in _values(item, path)]
-    if not path:
-        return [data] if isinstance(data, str) else []
-    return _values(data.get(path[0]), path[1:]) if isinstance(data, dict) else []
-
-
 def cited_links(cat: Catalogue) -> dict:
     """{url: [files that cite it]} for every http(s) link of the wiki."""
     cited: dict = {}
@@ -58,11 +40,11 @@ def cited_links(cat: Catalogue) -> dict:
                 if ref in definitions:
                     cited.setdefault(definitions[ref], []).append(rec.file)
     for name, col in cat.project.collections.items():
-        paths = _url_paths(col.schema)
+        paths = [path for path, _ in keyword_paths(col.schema, "x-url")]
         for rec in cat[name].values():
             for path in paths:
-                for url in _values(rec.data, path):
-                    cited.setdefault(url, []).append(rec.file)
+                for url in values_at(rec.data, path):
+                    cited.setdefault(str(url), []).append(rec.file)
     return {url: sorted(set(files)) for url, files in sorted(cited.items()) if url.startswith(("http://", "https://"))}
 
 

@@ -306,7 +306,7 @@ def fiche_text(project: Project, collection, answers: dict, today: datetime.date
 
     skeleton = Skeleton(project, known, defaults)
     lines = ["---",
-             f"# Fiche créée avec « commons-wiki new fiche ». Chaque champ est précédé de sa description",
+             "# Fiche créée avec « commons-wiki new fiche ». Chaque champ est précédé de sa description",
              f"# (tirée de {collection.schema_file}). Remplacez chaque « {TODO} » ; « commons-wiki validate »",
              "# signale tous ceux qui restent. Les blocs facultatifs sont en commentaire : pour en utiliser",
              "# un, retirez le premier « # » de chacune de ses lignes.",

@@ -173,13 +173,15 @@ class Renderer:
         return annexes(self.cat)
 
     @staticmethod
-    def today() -> datetime.date:
-        """« Today » for what ages (a fiche to update): the release's date, else the real one."""
+    def release_date() -> datetime.date | None:
+        """The release's date (SOURCE_DATE_EPOCH, set by `make release` and `make build`), if any."""
         import os
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-        if epoch.isdigit():
-            return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
-        return datetime.date.today()
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date() if epoch.isdigit() else None
+
+    def today(self) -> datetime.date:
+        """« Today » for what ages (a fiche to update): the release's date, else the real one."""
+        return self.release_date() or datetime.date.today()
 
     def stale(self, record: Record) -> bool:
         """Not updated for two years or more (linkwatch.STALE_MONTHS)."""
@@ -190,10 +192,8 @@ class Renderer:
     def build_date(self) -> str:
         """The date printed on the booklet's cover: the release's (SOURCE_DATE_EPOCH), else the
         latest update of a record, so that two builds of the same content are identical."""
-        import os
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-        if epoch.isdigit():
-            return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
+        if self.release_date():
+            return self.release_date().isoformat()
         dates = [str(r.data.get(c.date_field, "")) for n, c in self.project.collections.items() if c.date_field
                  for r in self.cat[n].values()]
         return max(dates, default="")
