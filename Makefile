@@ -39,12 +39,14 @@ serve: $(BIN)/.base
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 # SOURCE_DATE_EPOCH from the last commit: the sitemap's dates do not change from build to build.
-build: export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+# From a downloaded archive (no git), the time of the build.
+EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null),$(shell date +%s))
+build: export SOURCE_DATE_EPOCH := $(EPOCH)
 build: $(BIN)/.base
 	$(BIN)/mkdocs build --strict --site-dir site
 
 # The preview attached to every pull request: the offline build, which opens from the disk.
-apercu: export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+apercu: export SOURCE_DATE_EPOCH := $(EPOCH)
 apercu: $(BIN)/.base
 	$(BIN)/mkdocs build --strict -f mkdocs.offline.yml --site-dir apercu
 

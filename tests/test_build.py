@@ -1,6 +1,9 @@
 """`mkdocs build` stops on a broken fiche with the list of problems, and publishes every fiche."""
 from __future__ import annotations
 
+import os
+import subprocess
+
 import yaml
 
 from conftest import ROOT, copy_project, run_mkdocs
@@ -49,3 +52,18 @@ def test_every_fiche_is_published(built_site):
         titre = yaml.safe_load(front)["titre"]
         soup = BeautifulSoup((built_site / "fiches" / slug / "index.html").read_text(encoding="utf-8"), "html.parser")
         assert titre in soup.find("h1").get_text(), slug
+
+
+def test_make_build_works_from_a_downloaded_archive_without_git(tmp_path):
+    """A zip of the repository has no .git: the build date comes from the clock, no traceback."""
+    import shutil
+    root = copy_project(tmp_path / "archive")
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(ROOT / name, root / name)
+    assert subprocess.run(["git", "rev-parse"], cwd=root, capture_output=True).returncode != 0, "pas d'archive sans git"
+    venv = ROOT / ".venv"
+    # -o: never reinstall the project into the shared environment from this copy
+    result = subprocess.run(["make", "build", f"VENV={venv}", f"BIN={venv}/bin", "-o", f"{venv}/bin/.base"], cwd=root, capture_output=True,
+                            text=True, timeout=600, env={k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"})
+    assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
+    assert "Traceback" not in result.stderr and (root / "site" / "index.html").exists()
