@@ -77,6 +77,7 @@ def test_keep_only_drops_the_other_fiches_and_the_annexes():
             '<section class="cw-livret-annexes" id="livret-annexes">X</section>\n')
     kept = keep_only(html, ["b"], with_annexes=False)
     assert '"a"' not in kept and 'data-toc="b"' in kept and 'data-fiche="b"' in kept and "annexes" not in kept
+    assert "cw-livret-annexes" in keep_only(html, ["b"], with_annexes=True)   # make livret … ANNEXES=oui
 
 
 # -- the full booklet --------------------------------------------------------------------------
