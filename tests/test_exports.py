@@ -95,3 +95,23 @@ def test_atom_feed_entries_are_dated_by_mis_a_jour(built_site):
     assert dates == {slug: _front_matter(slug)["mis_a_jour"] for slug in FICHES}
     newest = max(dates.values())
     assert "%04d-%02d-%02d" % feed.feed.updated_parsed[:3] == newest
+
+
+def test_csv_columns_are_pinned_by_the_schemas_version():
+    """A reuser's spreadsheet reads columns by position: they change only with a new x-version."""
+    from commons_wiki.export import csv_columns
+    recorded = json.loads((ROOT / "tests" / "fixtures" / "colonnes-csv.json").read_text(encoding="utf-8"))
+    version, pinned = SCHEMA["x-version"], SCHEMA["x-csv-columns"]
+    flat = [name for name, _ in csv_columns({k: v for k, v in SCHEMA.items() if k != "x-csv-columns"})]
+    assert sorted(flat) == sorted(pinned), (
+        "des champs du schéma ont changé : mettez à jour x-csv-columns (nouvelles colonnes à la fin) et x-version")
+    assert version in recorded, f"colonnes de la version {version} à enregistrer dans tests/fixtures/colonnes-csv.json"
+    assert recorded[version] == pinned, f"les colonnes ont changé sans nouvelle x-version (toujours {version})"
+    assert [name for name, _ in csv_columns(SCHEMA)] == pinned
+
+
+def test_a_new_field_becomes_the_last_column():
+    from commons_wiki.export import csv_columns
+    schema = json.loads(json.dumps(SCHEMA))
+    schema["properties"] = {"nouveau": {"type": "string"}, **schema["properties"]}
+    assert [name for name, _ in csv_columns(schema)][-1] == "nouveau"

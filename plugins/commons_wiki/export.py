@@ -102,6 +102,12 @@ def csv_columns(schema: dict) -> list:
             else:
                 cols.append((full, sub))
     walk(schema.get("properties", {}), "")
+    # Reusers' spreadsheets read columns by position: the schema pins their order (x-csv-columns);
+    # a column the list does not know yet comes last, never in the middle (tests/test_exports.py).
+    pinned = schema.get("x-csv-columns")
+    if pinned:
+        rank = {name: i for i, name in enumerate(pinned)}
+        cols.sort(key=lambda c: rank.get(c[0], len(rank)))
     return cols
 
 

@@ -232,6 +232,7 @@ def _plan(schema) -> list | None:
 _PLANS: dict = {}
 _ANNOTATIONS = {"title", "description", "$schema", "$id", "$comment", "$defs", "definitions", "$anchor",
                 "$vocabulary", "default", "examples", "deprecated", "readOnly", "writeOnly", "x-version", "x-scaffold",
+                "x-csv-columns",
                 "then", "else"}   # then/else are walked with their "if"
 
 
