@@ -1,4 +1,4 @@
-"""The real content: the guide's 15 fiches carry the guide's facts, the pages the guide's structure,
+"""The real content: the guide's fifteen fiches carry the guide's facts, the pages the guide's structure,
 and no sentence of the guide is copied (facts and names carry over, sentences do not)."""
 from __future__ import annotations
 
