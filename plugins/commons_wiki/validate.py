@@ -30,9 +30,11 @@ GENERIC_MAIL_WORDS = {"mairie", "contact", "accueil", "info", "infos", "informat
 
 
 def fold(text: str) -> str:
-    """Lower case without accents: used for suggestions and search tests."""
+    """Lower case without accents or ligatures (« Cœur » -> « coeur »): suggestions, slugs and the
+    catalogue's text filter. commons.js folds the same way (tests/fixtures/pliage.json, run in both)."""
     text = unicodedata.normalize("NFKD", str(text))
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return text.replace("œ", "oe").replace("æ", "ae").replace("\u2019", "'")
 
 
 def suggest(value, candidates: dict) -> str | None:

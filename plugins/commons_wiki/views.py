@@ -217,6 +217,15 @@ class Renderer:
             return sorted({str(x.get(facet["subfield"])) for x in as_list(value) if isinstance(x, dict)})
         return [str(v) for v in as_list(value)]
 
+    def _term_labels(self, record: Record) -> list:
+        """Labels (long and short) of every taxonomy term of a record: « Corrèze », « Nouvelle-Aquitaine »."""
+        labels = []
+        for name, tax in self.project.taxonomies.items():
+            ref = self.project.referentials[tax.referential]
+            for term in self.cat.terms_of(record, name):
+                labels += [ref.label(term), ref.label(term, short=True)]
+        return list(dict.fromkeys(labels))
+
     def catalogue_data(self, page: str) -> dict:
         """Facets with initial counts, and one compact entry per fiche (embedded in the page)."""
         from .validate import fold
@@ -225,6 +234,7 @@ class Renderer:
         entries = []
         for rec in self.cat[conf.get("collection", "")].values():
             text = " ".join(" ".join(map(str, as_list(get_field(rec.data, f)))) for f in conf.get("text_fields", []))
+            text += " " + " ".join(self._term_labels(rec))   # the places and labels the cards show
             entries.append({"id": rec.id, "url": relative(page, self.record_page(rec), self.settings.get("use_directory_urls", True)),
                             "text": fold(text), "f": {fc["name"]: self._facet_values(fc, rec) for fc in facets}})
         out_facets = []
