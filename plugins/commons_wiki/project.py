@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .frontmatter import parse_yaml, read_text
-from .problems import Problem
+from .problems import Problem, format_path
 
 DEFAULT_SCHEMA_DIR = "schema"
 PROJECT_FILE = "wiki.yml"
@@ -143,6 +143,9 @@ def load_project(root: Path | str, schema_dir: str = DEFAULT_SCHEMA_DIR) -> Proj
             parsed = parse_yaml(text, rel)
             problems.extend(parsed.problems)
             config = parsed.data if isinstance(parsed.data, dict) else {}
+            config_problems = check_config(config, rel, parsed.line_of) if not parsed.problems else []
+            if config_problems:   # a typo in a key: say where, build nothing on it (no traceback)
+                return Project(root, sdir, {}, {}, {}, {}, problems + config_problems)
 
     referentials = {}
     for name, spec in (config.get("referentials") or {}).items():
@@ -173,6 +176,35 @@ def load_project(root: Path | str, schema_dir: str = DEFAULT_SCHEMA_DIR) -> Proj
         if t.referential not in referentials:
             problems.append(Problem(rel, 0, f"taxonomies.{t.name}", f"référentiel « {t.referential} » inconnu"))
     return Project(root, sdir, config, referentials, collections, taxonomies, problems)
+
+
+CONFIG_SCHEMA = Path(__file__).with_name("data") / "wiki.schema.json"
+
+
+def check_config(config: dict, rel: str, line_of) -> list:
+    """Problems of wiki.yml against the package's schema of it, and names that point nowhere."""
+    from jsonschema import Draft202012Validator
+
+    from .validate import french_message
+    validator = Draft202012Validator(json.loads(CONFIG_SCHEMA.read_text(encoding="utf-8")))
+    problems = []
+    for err in validator.iter_errors(config):
+        found = french_message(err)
+        for path, message in (found if isinstance(found, list) else [found]):
+            problems.append(Problem(rel, line_of(path), format_path(path), message))
+    if problems:
+        return problems
+    collections = set(config.get("collections") or {})
+    named = [(("publish", "collection"), (config.get("publish") or {}).get("collection")),
+             (("catalogue", "collection"), (config.get("catalogue") or {}).get("collection")),
+             (("funders", "collection"), (config.get("funders") or {}).get("collection")),
+             (("map", "collection"), (config.get("map") or {}).get("collection"))]
+    named += [(("publish", "also_export", i), name) for i, name in enumerate((config.get("publish") or {}).get("also_export") or [])]
+    for path, name in named:
+        if name is not None and name not in collections:
+            problems.append(Problem(rel, line_of(path), format_path(path),
+                                    f"collection « {name} » inconnue ; collections : {', '.join(sorted(collections))}"))
+    return problems
 
 
 def get_field(data, dotted: str):

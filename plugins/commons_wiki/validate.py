@@ -196,6 +196,11 @@ def french_message(err: ValidationError):
                 break
             seen.add(key)
         return path, f"la liste contient deux fois {_describe(dup)}"
+    if v in ("oneOf", "anyOf"):
+        forms = [" + ".join(s.get("required", [])) for s in val if isinstance(s, dict) and s.get("required")]
+        return path, "ne correspond à aucune des formes permises" + (f" ; il faut : {' | '.join(forms)}" if forms else "")
+    if v == "minProperties":
+        return path, f"au moins {val} élément{'s' if val > 1 else ''} attendu{'s' if val > 1 else ''}"
     if v.startswith("x-"):
         return path, err.message
     return path, err.message  # pragma: no cover - keywords we do not use
