@@ -16,6 +16,7 @@ import re
 from urllib.parse import unquote_plus
 
 from .catalogue import Catalogue
+from .analyser import analyse
 from .validate import fold
 
 _CHECKLIST = re.compile(r'<div class="checklist"[^>]*>(.*?)</div>', re.S)
@@ -72,7 +73,7 @@ def annexes(cat: Catalogue) -> dict:
 
 # -- a workshop selection ------------------------------------------------------------------------
 def parse_selection(text: str) -> tuple[dict, list]:
-    """« thematiques=mobilite&principes=a,b&q=vélo » -> ({facet: [values]}, [folded words]);
+    """« thematiques=mobilite&principes=a,b&q=vélo » -> ({facet: [values]}, [search terms]);
     « arvieu, le-juch » (ids) -> ({"id": [...]}, [])."""
     text = (text or "").strip().lstrip("#")
     if "=" not in text:
@@ -81,7 +82,7 @@ def parse_selection(text: str) -> tuple[dict, list]:
     for pair in text.split("&"):
         key, _, value = pair.partition("=")
         if key == "q":
-            words = fold(unquote_plus(value)).split()
+            words = analyse(unquote_plus(value))
         elif value:
             state[unquote_plus(key)] = [unquote_plus(v) for v in value.split(",") if v]
     return state, words
@@ -96,7 +97,9 @@ def select(entries: list, selection: str) -> list:
     kept = []
     for e in entries:
         facets_ok = all(not values or set(values) & set(e["f"].get(name, [])) for name, values in state.items())
-        if facets_ok and all(w in e["text"] for w in words):
+        # as the catalogue's filter (commons.js): each word starts one of the entry's search terms
+        text = " " + " ".join(analyse(e["text"]))
+        if facets_ok and all(" " + w in text for w in words):
             kept.append(e["id"])
     return kept
 

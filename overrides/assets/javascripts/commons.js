@@ -22,6 +22,14 @@
   }
   window.commonsWiki = { fold: fold };
 
+  // The search's French analyser (analyse-fr.js, loaded before this file): the catalogue's text
+  // filter finds what the search finds (« circuits courts » = « circuit court », « écoles » = « école »).
+  // A card's text as « term term … », each term preceded by a space: a typed word is the start of a term.
+  function terms(text) {
+    return window.commonsAnalyser ? window.commonsAnalyser.analyse(text) : fold(text).split(/\s+/).filter(Boolean);
+  }
+  function searchable(text) { return " " + terms(text).join(" "); }
+
   function once(el) {
     if (!el || el.getAttribute("data-cw-ready") === "1") return false;
     el.setAttribute("data-cw-ready", "1");
@@ -90,11 +98,11 @@
         });
       }
     });
-    return { sel: sel, text: text, words: fold(text).split(/\s+/).filter(Boolean) };
+    return { sel: sel, text: text, words: terms(text) };
   }
 
   function matchesText(fiche, words) {
-    for (var i = 0; i < words.length; i++) if (fiche.text.indexOf(words[i]) < 0) return false;
+    for (var i = 0; i < words.length; i++) if (fiche.text.indexOf(" " + words[i]) < 0) return false;
     return true;
   }
 
@@ -129,7 +137,7 @@
     });
     var facetNames = data.facets.map(function (f) { return f.name; });
     var fiches = data.records.map(function (f) {
-      return { id: f.id, text: fold(f.text), f: f.f || {} };
+      return { id: f.id, text: searchable(f.text), f: f.f || {} };
     });
     var counts = {};
     Array.prototype.forEach.call(root.querySelectorAll("[data-count]"), function (el) {
@@ -144,7 +152,7 @@
     }
 
     function readState() {
-      var state = { sel: {}, words: fold(q.value).split(/\s+/).filter(Boolean) };
+      var state = { sel: {}, words: terms(q.value) };
       boxes().forEach(function (b) {
         if (b.checked) (state.sel[b.name] = state.sel[b.name] || []).push(b.value);
       });
@@ -521,7 +529,7 @@
     if (selecting) {
       var kept = {};
       data.records.forEach(function (r) {
-        var fiche = { text: fold(r.text), f: r.f || {} };
+        var fiche = { text: searchable(r.text), f: r.f || {} };
         if (matchesText(fiche, state.words) && matchesFacets(fiche, state.sel, null)) kept[r.id] = true;
       });
       var n = 0;
