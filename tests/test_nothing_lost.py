@@ -11,9 +11,11 @@ import shutil
 from pathlib import Path
 
 import yaml
-
 from commons_wiki.catalogue import load_catalogue
 from commons_wiki.checks import check_site
+from commons_wiki.search_index import INDEX_FILE
+from commons_wiki.search_index import read as read_search_index
+from commons_wiki.search_index import script as search_script
 from commons_wiki.views import Renderer
 from conftest import ROOT, copy_project, run_mkdocs
 
@@ -41,7 +43,7 @@ def listed(page: Path) -> list:
 
 def catalogue_embedded(site: Path) -> list:
     html = (site / "catalogue" / "index.html").read_text(encoding="utf-8")
-    m = re.search(r'<script type="application/json" id="cw-catalogue-data">(.*?)</script>', html, re.S)
+    m = re.search(r'<script type="application/json" id="cw-catalogue-data">(.*?)</script>', html, re.DOTALL)
     assert m, "données du catalogue absentes de la page"
     return [f["id"] for f in json.loads(m.group(1))["records"]]
 
@@ -52,9 +54,8 @@ def test_every_fiche_is_everywhere_once(built_site):
     assert sources, "aucune fiche"
     site = built_site
     pages = sorted(d.name for d in (site / "fiches").iterdir() if (d / "index.html").is_file())
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    in_search = sorted(d["location"].split("/")[1] for d in docs
-                       if re.fullmatch(r"fiches/[^/#]+/", d["location"]))
+    in_search = sorted(page[0].split("/")[1] for page in read_search_index(site)["pages"]
+                       if re.fullmatch(r"fiches/[^/#]+/", page[0]))
     export = list(json.loads((site / "donnees" / "fiches.json").read_text(encoding="utf-8"))["fiches"])
     csv_ids = [r["id"] for r in csv.DictReader(io.StringIO((site / "donnees" / "fiches.csv").read_text(encoding="utf-8")))]
     feed = re.findall(r"<entry>", (site / "flux.xml").read_text(encoding="utf-8"))
@@ -122,10 +123,9 @@ def test_post_build_check_reports_each_loss(built_site, tmp_path):
     csv_path = site / "donnees" / "fiches.csv"
     lines = csv_path.read_text(encoding="utf-8").splitlines(keepends=True)
     csv_path.write_text("".join(line for line in lines if not line.startswith("kourou,")), encoding="utf-8")
-    index_path = site / "search" / "search_index.json"
-    index = json.loads(index_path.read_text(encoding="utf-8"))
-    index["docs"] = [d for d in index["docs"] if not d["location"].startswith("fiches/ayen/")]
-    index_path.write_text(json.dumps(index), encoding="utf-8")
+    index = read_search_index(site)
+    index["pages"] = [p for p in index["pages"] if not p[0].startswith("fiches/ayen/")]
+    (site / "search" / INDEX_FILE).write_text(search_script(index), encoding="utf-8")
 
     text = "\n".join(check_site(cat, site, renderer))
     n = len(cat["fiches"])

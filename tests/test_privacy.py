@@ -57,7 +57,7 @@ def test_person_without_consent_appears_in_no_output_file(hostile_site):
         assert phone not in squeezed and "+33" + phone[1:] not in squeezed, \
             f"{path.relative_to(hostile_site)} publie le téléphone d'une personne sans consentement"
     # the search index, the exports and the feed were among them
-    for rel in ("search/search_index.json", "donnees/fiches.json", "donnees/fiches.csv", "flux.xml",
+    for rel in ("search/index-fr.js", "donnees/fiches.json", "donnees/fiches.csv", "flux.xml",
                 f"fiches/{FICHE_ID}/index.html", "catalogue/index.html", "livret/index.html"):
         assert (hostile_site / rel).is_file(), rel
     assert files > 100

@@ -24,15 +24,9 @@ def _page_file(site: Path, md_path: str, directory_urls: bool) -> Path:
 
 
 def search_documents(site: Path) -> list:
-    """Documents of Material's search index (online JSON, or the offline JS wrapper)."""
-    path = site / "search" / "search_index.json"
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))["docs"]
-    js = site / "search" / "search_index.js"
-    if js.exists():
-        text = js.read_text(encoding="utf-8")
-        return json.loads(text[text.index("{"): text.rindex("}") + 1])["docs"]
-    return []
+    """The pages of the site's search index, as {"location": …} (commons_wiki.search_index)."""
+    from .search_index import read
+    return [{"location": page[0]} for page in read(site)["pages"]]
 
 
 def _diff(what: str, found, expected) -> str | None:

@@ -3,21 +3,39 @@ fix edit links, and run the post-build exports and checks. The work itself lives
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
+from markupsafe import Markup
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
+from .analyser import browser_script
 from .catalogue import load_catalogue
 from .problems import WARNING_LABEL, format_problems, problems_page
 from .project import source_paths
+from .search_index import write_site_index
 from .views import Renderer
 
 
 log = logging.getLogger("mkdocs.plugins.commons_wiki")
+
+ANALYSER_SCRIPT = "assets/javascripts/analyse-fr.js"   # listed in mkdocs.yml extra_javascript
+# Material's search worker, in the page's __config (a Material internal: README, theme coupling)
+_MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js")
+
+
+def use_our_search_worker(config_block: str) -> str:
+    """Material's page settings with our search worker (prebuilt index, French analyser) in
+    place of Material's, which builds its index in the browser (overrides/main.html)."""
+    swapped, count = _MATERIAL_WORKER.subn("assets/javascripts/search-worker.js", str(config_block))
+    if count != 1:
+        raise PluginError("Le réglage du moteur de recherche de Material a changé : "
+                          "overrides/main.html ne trouve plus son adresse (voir README, dépendances à Material).")
+    return Markup(swapped)
 
 
 class CommonsWikiConfig(Config):
@@ -66,6 +84,8 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
         self.settings = settings
         self.renderer = Renderer(self.catalogue, self.root / self.config.templates_dir, settings)
         self.sources = {}   # docs path -> project file behind it (for edit links)
+        self.search_collection = (self.catalogue.project.config.get("search") or {}).get("collection")
+        self.search_pages = {}   # page location -> record, for the search index
         from .catalogue import link_references
         self.references = link_references(self.catalogue.project)
         self.scripts = self._script_audit(config)
@@ -93,8 +113,12 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
                 continue
             for record in self.catalogue[name].values():
                 page = self.renderer.record_page(record)
-                files.append(File.generated(config, page, content=self.renderer.render_record(record)))
+                file = File.generated(config, page, content=self.renderer.render_record(record))
+                files.append(file)
                 self.sources[page] = record.file
+                if name == self.search_collection:
+                    self.search_pages[file.url] = record
+        files.append(File.generated(config, ANALYSER_SCRIPT, content=browser_script()))
         for page, content in self.renderer.views().items():
             existing = files.get_file_from_path(page)
             if existing is not None:
@@ -102,6 +126,10 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
             files.append(File.generated(config, page, content=content))
         self.sources.update(self.renderer.term_sources())
         return files
+
+    def on_env(self, env, config, files):
+        env.filters["commons_search_worker"] = use_our_search_worker
+        return env
 
     def on_page_context(self, context, page, config, nav):
         source = self.sources.get(page.file.src_uri)
@@ -139,6 +167,8 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
         if self.broken:
             return   # nothing to export or check: the pages show the problems
         site = Path(config.site_dir)
+        if self.search_collection and (site / "search" / "search_index.json").exists():
+            write_site_index(site, self.catalogue, self.renderer, self.search_pages)
         if self.config.exports:
             from .export import write_site_exports
             write_site_exports(self.catalogue, site, self.settings)

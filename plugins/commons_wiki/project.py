@@ -198,7 +198,8 @@ def check_config(config: dict, rel: str, line_of) -> list:
     named = [(("publish", "collection"), (config.get("publish") or {}).get("collection")),
              (("catalogue", "collection"), (config.get("catalogue") or {}).get("collection")),
              (("funders", "collection"), (config.get("funders") or {}).get("collection")),
-             (("map", "collection"), (config.get("map") or {}).get("collection"))]
+             (("map", "collection"), (config.get("map") or {}).get("collection")),
+             (("search", "collection"), (config.get("search") or {}).get("collection"))]
     named += [(("publish", "also_export", i), name) for i, name in enumerate((config.get("publish") or {}).get("also_export") or [])]
     for path, name in named:
         if name is not None and name not in collections:
