@@ -7,7 +7,7 @@ VERSION ?= dev
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install serve build apercu test test-fast validate check-links offline livret release bench chromium clean vendor
+.PHONY: install serve build apercu test test-fast validate check-links offline livret release bench bench-recherche chromium clean vendor
 
 # The wiki's own tools (validate, serve, build), then the test tools (browser, checkers) on top:
 # a contributor who only validates or serves never installs the browser-test tools.
@@ -86,6 +86,11 @@ release: $(BIN)/.installed chromium
 
 bench: $(BIN)/.installed chromium
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/search.py
+
+# The search and page-weight rows alone (1,000 fiches, cloned and synthetic): benchmarks/RESULTS-recherche.md
+bench-recherche: $(BIN)/.installed chromium
+	$(BIN)/python benchmarks/search.py
 
 # Refresh the npm files we vendor (committed; the build never downloads anything).
 vendor:

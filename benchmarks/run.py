@@ -131,6 +131,7 @@ def prepare_vanilla(ours: Path, workdir: Path, n: int) -> Path:
     root.mkdir(parents=True)
     shutil.copytree(ours / "content", root / "docs")
     shutil.copytree(ours / "overrides", root / "overrides")
+    (root / "overrides" / "main.html").unlink(missing_ok=True)   # our feed link and search worker: Material's own
     # the same external-link definitions our plugin appends to every content page
     references = ours / "references" / "liens.md"
     if references.exists():
@@ -244,8 +245,11 @@ _PROBE = """() => {
 }"""
 
 
-def search_latency(site: Path, query: str = QUERY, throttle: float = 4, timeout_s: float = 600) -> dict:
-    """Seconds from the first keystroke to the first search result, in headless Chromium (file://)."""
+def search_latency(site: Path | str, query: str = QUERY, throttle: float = 4, timeout_s: float = 600) -> dict:
+    """Seconds from the first keystroke to the first search result, in headless Chromium: a site
+    folder opened from file://, or a served site's address (http://127.0.0.1:…/)."""
+    local = ("file://", "data:", "blob:", "about:") + ((site,) if isinstance(site, str) else ())
+    start = site + "index.html" if isinstance(site, str) else (site / "index.html").as_uri()
     from playwright.sync_api import sync_playwright
     external = []
     with sync_playwright() as pw:
@@ -256,7 +260,7 @@ def search_latency(site: Path, query: str = QUERY, throttle: float = 4, timeout_
             ctx = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
 
             def route(r):
-                if r.request.url.startswith(("file://", "data:", "blob:", "about:")):
+                if r.request.url.startswith(local):
                     r.continue_()
                 else:
                     external.append(r.request.url)
@@ -266,7 +270,7 @@ def search_latency(site: Path, query: str = QUERY, throttle: float = 4, timeout_
             cdp = ctx.new_cdp_session(page)
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
             t0 = time.perf_counter()
-            page.goto((site / "index.html").as_uri(), wait_until="load")
+            page.goto(start, wait_until="load")
             load = time.perf_counter() - t0
             page.evaluate(_PROBE)
             box = page.locator("input.md-search__input")
