@@ -9,7 +9,7 @@ import json
 import pytest
 from commons_wiki.analyser import analyse
 from commons_wiki.catalogue import load_catalogue
-from conftest import ROOT, block_external
+from conftest import ROOT, block_external, run_mkdocs
 
 # (query, page expected among the first three results)
 QUERIES = [
@@ -227,3 +227,15 @@ def test_the_catalogue_filter_uses_the_same_analyser(page, site_server, one, oth
         shown.append(sorted(page.eval_on_selector_all("#cw-cards article[data-fiche]",
                                                       "els => els.filter(e => !e.hidden).map(e => e.dataset.fiche)")))
     assert shown[0] and shown[0] == shown[1]
+
+
+def test_a_theme_without_our_worker_stops_the_build_with_a_clear_message(project):
+    """Without the config block of overrides/main.html, the pages would ask Material's worker to
+    search an index reduced to its settings: nothing would ever be found. The build says so."""
+    main = project / "overrides" / "main.html"
+    main.write_text(main.read_text(encoding="utf-8").replace("{% block config %}{{ super() | commons_search_worker }}{% endblock %}", ""),
+                    encoding="utf-8")
+    result = run_mkdocs(project)
+    assert result.returncode != 0
+    assert "overrides/main.html" in result.stderr and "commons_search_worker" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -128,8 +128,13 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
         return files
 
     def on_env(self, env, config, files):
-        env.filters["commons_search_worker"] = use_our_search_worker
+        self.worker_used = False
+        env.filters["commons_search_worker"] = self._search_worker
         return env
+
+    def _search_worker(self, config_block):
+        self.worker_used = True
+        return use_our_search_worker(config_block)
 
     def on_page_context(self, context, page, config, nav):
         source = self.sources.get(page.file.src_uri)
@@ -168,6 +173,11 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
             return   # nothing to export or check: the pages show the problems
         site = Path(config.site_dir)
         if self.search_collection and (site / "search" / "search_index.json").exists():
+            if not getattr(self, "worker_used", False):
+                raise PluginError("schema/wiki.yml déclare « search » mais les pages utilisent encore le moteur de "
+                                  "recherche de Material : ajoutez à overrides/main.html "
+                                  "{% block config %}{{ super() | commons_search_worker }}{% endblock %} "
+                                  "(voir README, la recherche).")
             write_site_index(site, self.catalogue, self.renderer, self.search_pages)
         if self.config.exports:
             from .export import write_site_exports
