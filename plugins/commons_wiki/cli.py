@@ -60,6 +60,20 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_pages(args) -> int:
+    """The pages as a plain folder of Markdown (commons_wiki.pages): what another engine builds."""
+    from .pages import write_pages
+    root = find_root(Path(args.root or "."))
+    cat = load_catalogue(root)
+    if cat.problems:
+        print(format_problems(cat.problems), file=sys.stderr)
+        return 1
+    docs = next((root / col.folder for col in cat.project.collections.values() if col.in_docs_dir), None)
+    written = write_pages(cat, root / "templates", docs, Path(args.sortie), {"site_url": _site_url(root)})
+    print(f"{len(written)} pages écrites dans {args.sortie} (avec les pages de {docs.name if docs else 'aucun dossier'}/).")
+    return 0
+
+
 FORM_FILE = ".github/ISSUE_TEMPLATE/proposer-une-fiche.yml"
 
 
@@ -181,6 +195,9 @@ def main(argv=None) -> int:
     e.add_argument("--out", default="dist/donnees", help="dossier de sortie (par défaut : dist/donnees)")
     e.add_argument("--version", default="dev", help="numéro de version inscrit dans les données")
     e.set_defaults(func=cmd_export)
+    p = sub.add_parser("pages", help="écrire toutes les pages en Markdown dans un dossier, sans MkDocs (pour un autre moteur)")
+    p.add_argument("--sortie", default="dist/pages", help="dossier de sortie (par défaut : dist/pages ; il est remplacé)")
+    p.set_defaults(func=cmd_pages)
     f = sub.add_parser("formulaire", help="écrire le formulaire « Proposer une fiche » et la fiche vierge, d'après le schéma")
     f.add_argument("--ecrire", action="store_true", help="les écrire dans le dépôt (sinon : les afficher)")
     f.set_defaults(func=cmd_form)
