@@ -212,11 +212,15 @@
     switch (message.type) {
       case SETUP:   // on page load online: only the small analyser, never the index
         return analyser().then(function () { return { type: READY }; });
-      case QUERY:   // Material asks for the empty query on page load: answered without the index
-        if (!parseQuery(String(message.data || "")).length) return Promise.resolve({ type: RESULT, data: { items: [] } });
+      case QUERY:
+        // Material asks for the empty query on page load: answered without the index. The first
+        // letter typed starts loading it, even before the query holds a word worth searching.
+        var query = String(message.data || "");
+        if (query.trim()) index();
+        if (!parseQuery(query).length) return Promise.resolve({ type: RESULT, data: { items: [] } });
         return index().then(function (idx) {
           try {
-            return { type: RESULT, data: search(idx, String(message.data || "")) };
+            return { type: RESULT, data: search(idx, query) };
           } catch (err) {
             console.warn("Recherche impossible :", err);
             return { type: RESULT, data: { items: [] } };
