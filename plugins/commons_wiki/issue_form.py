@@ -158,15 +158,7 @@ def answers(body: str) -> dict:
 def _value(f: FormField, text: str):
     """The answer to one field as the schema expects it (left as text where it does not fit)."""
     if f.kind in ("dropdown", "boolean"):
-        by_label = {label: value for value, label in f.options}
-        if f.multiple:   # GitHub joins the chosen options with « , » (a label may hold a comma too)
-            padded = f", {text.strip()}, "
-            chosen = [value for value, label in f.options if f", {label}, " in padded] or [text]
-        else:
-            chosen = [by_label.get(text, text)]
-        if f.kind == "boolean":
-            return json.loads(chosen[0]) if chosen and chosen[0] in ("true", "false", "null") else text
-        return chosen if f.multiple else chosen[0]
+        return _choice(f, text)
     if f.kind == "lines":
         return [line.strip().lstrip("-*• ").strip() for line in text.split("\n") if line.strip()]
     if f.kind == "records":
@@ -177,6 +169,18 @@ def _value(f: FormField, text: str):
         digits = re.sub(r"[\s\u202f\u00a0]", "", text)
         return int(digits) if digits.isdigit() else text
     return text
+
+
+def _choice(f: FormField, text: str):
+    """The value(s) of the chosen option(s) of a dropdown or a yes/no question."""
+    if f.multiple:   # GitHub joins the chosen options with « , » (a label may hold a comma too)
+        padded = f", {text.strip()}, "
+        chosen = [value for value, label in f.options if f", {label}, " in padded] or [text]
+    else:
+        chosen = [{label: value for value, label in f.options}.get(text, text)]
+    if f.kind == "boolean":
+        return json.loads(chosen[0]) if chosen and chosen[0] in ("true", "false", "null") else text
+    return chosen if f.multiple else chosen[0]
 
 
 def _record(f: FormField, line: str) -> dict:
