@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import sys
 import unicodedata
 from pathlib import Path
 
 import yaml
+
+from commons_wiki.text import slugify
 
 # --- vocabulary ------------------------------------------------------------------------------
 
@@ -160,12 +161,6 @@ REMARQUES = ["Les montants indiqués par la source ne concordent pas entièremen
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-def slugify(text: str) -> str:
-    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def _load_referentials(root: Path) -> tuple[dict, dict]:

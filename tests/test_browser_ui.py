@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from commons_wiki.catalogue import load_catalogue
-from commons_wiki.validate import fold
+from commons_wiki.text import fold
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -16,7 +16,7 @@ import re
 from urllib.parse import unquote_plus
 
 from .catalogue import Catalogue
-from .validate import fold
+from .text import fold
 
 _CHECKLIST = re.compile(r'<div class="checklist"[^>]*>(.*?)</div>', re.S)
 _WORKSHEET = re.compile(r'<div class="worksheet"[^>]*>(.*?)</div>', re.S)

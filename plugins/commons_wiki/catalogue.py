@@ -14,6 +14,7 @@ from .body import body_problems, field_problems
 from .frontmatter import Parsed, parse_markdown, parse_yaml, read_text
 from .problems import Problem, format_path
 from .project import Project, as_list, get_field, load_project
+from .text import fold, slugify
 from .validate import KEBAB, format_checker, make_validator_class, schema_problems
 
 
@@ -233,7 +234,7 @@ def _markdown_record(cat: Catalogue, col, folder: Path, path: Path, rel: str, re
     rid = slug + ".md" if col.in_docs_dir else slug
     if not col.in_docs_dir and not KEBAB.match(slug):
         cat.problems.append(Problem(rel, 0, "", "nom de fichier invalide : minuscules, chiffres et tirets seulement, "
-                                               f"par exemple « {_slugify(path.stem)}.md »"))
+                                               f"par exemple « {slugify(path.stem) or 'fiche'}.md »"))
     errs, parsed = read
     cat.problems.extend(errs)
     if parsed is None:
@@ -405,7 +406,6 @@ def _rule_attribute_within(cat: Catalogue, rule: dict, rec: Record):
 
 
 def _rule_subset_of(cat: Catalogue, rule: dict, rec: Record):
-    from .validate import fold   # « Mobilite » among the themes is reported once, as an unknown term
     among = {fold(v) for v in as_list(get_field(rec.data, rule["subset_of"]))}
     for i, v in enumerate(as_list(get_field(rec.data, rule["field"]))):
         if fold(v) not in among:
@@ -441,7 +441,6 @@ _RULES = {"within": _rule_attribute_within, "subset_of": _rule_subset_of, "requi
 def _check_duplicates(cat: Catalogue) -> None:
     """Same values of ``unique_together``: an error; same values of ``similar_together`` only: a
     warning. Both are reported on the newer file, the one a pull request adds."""
-    from .validate import fold
     for cname, col in cat.project.collections.items():
         for fields, report in ((col.unique_together, _report_duplicate), (col.similar_together, _report_similar)):
             if not fields:
@@ -473,7 +472,6 @@ def _report_similar(cat: Catalogue, col, fields: list, rec: Record, first: Recor
 
 
 def fold_eq(a: str, b: str) -> bool:
-    from .validate import fold
     return fold(a).strip() == fold(b).strip()
 
 
@@ -489,8 +487,3 @@ def _added_order(root: Path, rec: Record, col) -> tuple:
         stamps = []
     added = (0, int(stamps[-1])) if stamps else (1, 0)
     return added, str(rec.data.get(col.date_field, "")) if col.date_field else "", rec.file
-
-
-def _slugify(text: str) -> str:
-    from .validate import fold
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "fiche"

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from .project import Project
+from .text import slugify
 
 MAX_DROPDOWN = 25            # longer referentials (départements) are typed as codes
 # An issue is public as soon as it is sent: persons (even consenting) are added later, in the pull
@@ -204,7 +205,6 @@ def _record(f: FormField, line: str) -> dict:
 def record_from_issue(project: Project, collection: str, body: str, author: str,
                       today: datetime.date) -> tuple[str, str]:
     """(the fiche's file text, the territory's name) from a submitted form."""
-    from .scaffold import slugify
     col = project.collections[collection]
     given = answers(body)
     data: dict = {}

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .body import PLACEHOLDER
 from .project import Project, load_project
-from .validate import fold, french_message, make_validator_class, suggest
+from .text import did_you_mean, fold, slugify, suggest
+from .validate import french_message, make_validator_class
 
 TODO = PLACEHOLDER   # the validator reports every one left (body.py)
 COLLECTION_ALIASES = {"fiche": "fiches", "fiches": "fiches"}
@@ -27,11 +28,6 @@ MAX_LISTED_CHOICES = 20        # longer referentials are not listed in comments
 
 class Stop(Exception):
     """The contributor's answers ran out (end of input): nothing is written."""
-
-
-def slugify(text: str) -> str:
-    """« Montauban-sur-l'Ouvèze » -> « montauban-sur-l-ouveze » (accents folded, kebab-case)."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 # -- questions ---------------------------------------------------------------------------------
@@ -91,7 +87,7 @@ def parse_departements(text: str, ref) -> tuple[list, list]:
             codes.append(exact)
             continue
         guess = suggest(raw, candidates)
-        hint = f" (vouliez-vous dire « {guess} », {ref.label(guess)} ?)" if guess else ""
+        hint = did_you_mean(guess, f", {ref.label(guess)}" if guess else "")
         errors.append(f"« {raw} » n'est pas un département connu{hint}")
     return list(dict.fromkeys(codes)), errors
 

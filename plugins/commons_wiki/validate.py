@@ -8,16 +8,15 @@ Three custom schema keywords tie the JSON Schema to the project:
 """
 from __future__ import annotations
 
-import difflib
 import operator
 import re
-import unicodedata
 from urllib.parse import urlparse
 
 import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from .problems import Problem, format_path
+from .text import did_you_mean, fold, suggest
 
 TYPE_FR = {"string": "un texte", "integer": "un nombre entier", "number": "un nombre", "array": "une liste",
            "object": "un bloc de champs", "boolean": "true ou false", "null": "vide (null)"}
@@ -27,24 +26,6 @@ GENERIC_MAIL_WORDS = {"mairie", "contact", "accueil", "info", "infos", "informat
                       "hello", "communication", "mission", "missionaccueil", "admin", "direction", "association",
                       "asso", "office", "tourisme", "service", "services", "secretariat", "animation", "projet",
                       "projets", "tierslieu", "cdc", "com", "courrier", "general", "reception", "equipe"}
-
-
-def fold(text: str) -> str:
-    """Lower case without accents or ligatures (« Cœur » -> « coeur »): suggestions, slugs and the
-    catalogue's text filter. commons.js folds the same way (tests/fixtures/pliage.json, run in both)."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return text.replace("œ", "oe").replace("æ", "ae").replace("\u2019", "'")
-
-
-def suggest(value, candidates: dict) -> str | None:
-    """Nearest known id; ``candidates`` maps comparable text (ids, labels) to the id."""
-    folded = {fold(k): v for k, v in candidates.items()}
-    key = fold(value)
-    if key in folded:
-        return folded[key]
-    match = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.6)
-    return folded[match[0]] if match else None
 
 
 def is_personal_mail(address: str) -> bool:
@@ -70,7 +51,7 @@ def make_validator_class(referentials: dict, ids_by_collection: dict):
                 cands[t.label] = t.id
                 cands[t.short_label] = t.id
             guess = suggest(str(instance), cands)
-            hint = f" (vouliez-vous dire « {guess} » ?)" if guess else f" ; valeurs possibles : {', '.join(list(ref.terms)[:20])}{'…' if len(ref.terms) > 20 else ''}"
+            hint = did_you_mean(guess) or f" ; valeurs possibles : {', '.join(list(ref.terms)[:20])}{'…' if len(ref.terms) > 20 else ''}"
             yield ValidationError(f"« {instance} » n'existe pas dans le référentiel {ref.title.lower()}{hint}", validator="x-referentiel")
 
     def x_reference(validator, collection, instance, schema):
@@ -79,7 +60,7 @@ def make_validator_class(referentials: dict, ids_by_collection: dict):
             return
         if instance not in known:
             guess = suggest(instance, {k: k for k in known})
-            hint = f" (vouliez-vous dire « {guess} » ?)" if guess else ""
+            hint = did_you_mean(guess)
             yield ValidationError(f"« {instance} » ne correspond à aucun élément de « {collection} »{hint}", validator="x-reference")
 
     def x_url(validator, enabled, instance, schema):
@@ -159,7 +140,7 @@ def _msg_additional_properties(err, path, val, inst):
     out = []
     for name in extras:
         guess = suggest(str(name), {p: p for p in props})
-        hint = f" (vouliez-vous dire « {guess} » ?)" if guess else f" ; champs permis : {', '.join(sorted(props))}"
+        hint = did_you_mean(guess) or f" ; champs permis : {', '.join(sorted(props))}"
         out.append((path + (name,), f"champ inconnu{hint}"))
     return out
 
@@ -173,7 +154,7 @@ def _msg_type(err, path, val, inst):
 
 def _msg_enum(err, path, val, inst):
     guess = suggest(str(inst), {str(x): str(x) for x in val})
-    hint = f" (vouliez-vous dire « {guess} » ?)" if guess and guess != str(inst) else ""
+    hint = did_you_mean(guess) if guess != str(inst) else ""
     return path, f"{_describe(inst)} n'est pas une valeur permise{hint} ; valeurs possibles : {', '.join(map(str, val))}"
 
 
