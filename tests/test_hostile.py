@@ -65,7 +65,7 @@ def write_hostile_fiche(root: Path, url: str) -> Path:
     return path
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _hostile_build() -> tuple[Path, str]:
     """(site, output of the first, refused build)."""
     root = copy_project(Path(tempfile.mkdtemp(prefix="cw-hostile-")) / "proj")

@@ -7,8 +7,8 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
 from commons_wiki.catalogue import load_catalogue
+from conftest import ROOT
 
 
 @pytest.fixture(scope="module")

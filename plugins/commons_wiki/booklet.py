@@ -43,7 +43,7 @@ def worksheet_tables(body: str) -> list:
     tables = []
     for block in _WORKSHEET.findall(body):
         parts = _HEADING.split(block)
-        for heading, text in zip(parts[1::2], parts[2::2]):
+        for heading, text in zip(parts[1::2], parts[2::2], strict=True):
             header, rows = _table(text.splitlines())
             if header:
                 tables.append({"heading": _markdown_inline(heading), "header": header, "rows": rows})

@@ -51,7 +51,7 @@ class Catalogue:
     def records_for_term(self, taxonomy: str, term_id: str, collection: str | None = None) -> list:
         """Records that declare the term, in collection then id order (from an index built once)."""
         if getattr(self, "_by_term", None) is None:
-            self._by_term = {}
+            self._by_term: dict = {}
             for cname, recs in self.records.items():
                 for rec in recs.values():
                     for term in self._term_sets()[(cname, rec.id)]:
@@ -90,7 +90,7 @@ class Catalogue:
                 for term in terms:
                     mask |= 1 << bits.setdefault(term, len(bits))
                 self._masks[key] = (mask, len(terms))
-            self._mask_lists = {}
+            self._mask_lists: dict = {}
             for (cname, rid), (mask, n) in self._masks.items():
                 self._mask_lists.setdefault(cname, []).append((rid, mask, n))
         mine, n_mine = self._masks[(record.collection, record.id)]
@@ -107,7 +107,7 @@ class Catalogue:
         """Records (of any collection) that cite ``target`` through a field whose schema says
         ``x-reference: <target's collection>``."""
         if getattr(self, "_backlinks_cache", None) is None:
-            self._backlinks_cache = {}
+            self._backlinks_cache: dict = {}
             for cname, col in self.project.collections.items():
                 paths = keyword_paths(col.schema, "x-reference")
                 for rec in self.records.get(cname, {}).values():
@@ -307,14 +307,15 @@ def _validate_records(cat: Catalogue, parsed_files: dict) -> None:
 
 
 def _validate_record(cat: Catalogue, col, validator, rec: Record, private: tuple) -> None:
-    if rec.parsed.problems and rec.parsed.data is None:
+    parsed = rec.parsed
+    if parsed is None or (parsed.problems and parsed.data is None):
         return  # unreadable YAML: already reported
-    if not rec.base and not isinstance(rec.parsed.data, dict):
+    if not rec.base and not isinstance(parsed.data, dict):
         _check_headings(rec, col, cat.problems)
         return  # a list or a scalar instead of fields: already reported, no field to check
     prefix = "" if not rec.base else format_path(rec.base)
     schema_found = [Problem(p.file, p.line, (prefix + ("." if prefix and p.field else "") + p.field) if prefix else p.field, p.message)
-                    for p in schema_problems(validator, rec.data, rec.file, rec.parsed.line_of, rec.base, rec.parsed.plain)]
+                    for p in schema_problems(validator, rec.data, rec.file, parsed.line_of, rec.base, parsed.plain)]
     cat.problems.extend(schema_found)
     _check_headings(rec, col, cat.problems)
     # one message per field: « tiers_lieu: "À COMPLÉTER" » is already a type error
@@ -325,7 +326,7 @@ def _validate_record(cat: Catalogue, col, validator, rec: Record, private: tuple
 def _untrusted_text_problems(rec: Record, col, private: tuple) -> list:
     """Raw HTML, unsafe links, personal data and leftover placeholders (body.py)."""
     found = field_problems(rec.file, rec.data, lambda path: rec.line_of(*path), skip=private)
-    if col.format == "markdown":
+    if col.format == "markdown" and rec.parsed:
         found += body_problems(rec.file, rec.body, rec.parsed.body_line, col.raw_html)
     if rec.base:   # records of a yaml-list file: field paths start with the item's index
         found = [Problem(p.file, p.line, format_path(rec.base) + (f".{p.field}" if p.field else ""), p.message)

@@ -106,7 +106,7 @@ def _check_listing(path: Path, listing: str, marker: str, marked: re.Pattern, ex
 
 def _check_term_pages(cat: Catalogue, cname: str, renderer: Renderer, page_of, marked: re.Pattern) -> list:
     """Each term page lists exactly the records of its term."""
-    found = []
+    found: list[str | None] = []
     for name, tax in cat.project.taxonomies.items():
         for term in cat.used_terms(name):
             path = page_of(renderer.term_page(name, term))

@@ -16,7 +16,7 @@ from .problems import Problem, format_path
 try:  # libyaml is ~10x faster; PyYAML wheels ship it
     _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    _BaseLoader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader   # type: ignore[misc,assignment]
 
 
 class _Loader(_BaseLoader):
@@ -151,7 +151,8 @@ def parse_yaml(text: str, rel: str, offset: int = 0, comments_cut: bool = False)
     if "\t" in text:
         for m in _LEADING_TAB.finditer(text):
             line = text.count("\n", 0, m.start()) + 1 + offset
-            result.problems.append(Problem(rel, line, "", "tabulation en début de ligne : YAML n'accepte que des espaces pour l'indentation"))
+            result.problems.append(Problem(rel, line, "", "tabulation en début de ligne : "
+                                                          "YAML n'accepte que des espaces pour l'indentation"))
     if result.problems:
         return result
     loader = _Loader(text)
@@ -219,10 +220,16 @@ _ESCAPED_QUOTE = re.compile(r'\\.')
 def _unclosed_quote_line(lines: list) -> int | None:
     """1-based number of the first line whose value opens a double quote it does not close."""
     for number, source in enumerate(lines, 1):
-        value = (_KEY_VALUE.match(source) or [None, ""])[1]
+        value = _value_of(source)
         if value.startswith('"') and _ESCAPED_QUOTE.sub("", value).count('"') % 2:
             return number
     return None
+
+
+def _value_of(line: str) -> str:
+    """The value written on a « key: value » line ("" on any other line)."""
+    match = _KEY_VALUE.match(line)
+    return match.group(1) if match else ""
 
 
 def _quoted(value: str) -> str:
@@ -240,7 +247,7 @@ def diagnose_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]
     line = mark.line + 1 if mark else 1
     context = exc.context or ""
     source = lines[line - 1] if 0 < line <= len(lines) else ""
-    value = (_KEY_VALUE.match(source) or [None, ""])[1] if source else ""
+    value = _value_of(source)
     if context.startswith("while parsing a flow") and exc.context_mark:
         line = exc.context_mark.line + 1   # where the bracket was opened
     return _quote_error(exc, lines, line) or (line, _problem_message(exc.problem or "", value))

@@ -66,8 +66,8 @@ def _simplify(d: str) -> str:
 def department_shapes() -> tuple:
     """((code, simplified path, transform of its group), …) for every département in the file."""
     src = _svg_source()
-    view_box = re.search(r'viewBox="([^"]+)"', src).group(1)
-    transform = re.search(r'<g id="departements" transform="([^"]+)"', src).group(1)
+    view_box = re.search(r'viewBox="([^"]+)"', src).group(1)   # type: ignore[union-attr]
+    transform = re.search(r'<g id="departements" transform="([^"]+)"', src).group(1)   # type: ignore[union-attr]
     shapes = []
     for m in re.finditer(r'<g class="z(\w+) departement[^"]*"[^>]*>(.*?)</g>', src, re.S):
         code = m.group(1).upper()

@@ -186,8 +186,8 @@ def _choice(f: FormField, text: str):
 
 def _record(f: FormField, line: str) -> dict:
     parts = [p.strip() for p in line.split("|")]
-    item = {}
-    for name, part in zip(f.parts, parts):
+    item: dict = {}
+    for name, part in zip(f.parts, parts, strict=False):   # a line may give fewer parts
         if not part:
             continue
         sub = (f.schema.get("items") or {}).get("properties", {}).get(name, {})

@@ -28,7 +28,7 @@ MAX_PAGES_SHOWN = 3
 class _PageParser(HTMLParser):
     """Collects the ids (anchors) of a page and the (attribute, value) of its links."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.links: list[str] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .frontmatter import parse_yaml, read_text
 from .problems import Problem, format_path
@@ -98,12 +99,14 @@ def _load_referential(name: str, spec: str, schema_dir: Path, root: Path, proble
         problems.append(Problem(rel, 0, "", f"référentiel « {name} » introuvable"))
         return None
     text, errs = read_text(path, rel)
-    if errs:
+    if errs or text is None:
         problems.extend(errs)
         return None
     parsed = parse_yaml(text, rel)
     problems.extend(parsed.problems)
-    data = (parsed.data or {}).get(key) if key else parsed.data
+    data: Any = parsed.data
+    if key:
+        data = (data or {}).get(key)
     prefix = (key,) if key else ()
     if not isinstance(data, dict) or not isinstance(data.get("termes"), list):
         problems.append(Problem(rel, parsed.line_of(prefix), "termes", "liste « termes » attendue"))
@@ -210,7 +213,7 @@ def check_config(config: dict, rel: str, line_of) -> list:
 def _unknown_collections(config: dict, rel: str, line_of) -> list:
     """Problems for the names of collections wiki.yml uses without declaring them."""
     collections = set(config.get("collections") or {})
-    named = [((section, "collection"), (config.get(section) or {}).get("collection"))
+    named: list[tuple[tuple, Any]] = [((section, "collection"), (config.get(section) or {}).get("collection"))
              for section in ("publish", "catalogue", "funders", "map")]
     named += [(("publish", "also_export", i), name) for i, name in enumerate((config.get("publish") or {}).get("also_export") or [])]
     return [Problem(rel, line_of(path), format_path(path),

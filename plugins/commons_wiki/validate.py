@@ -24,7 +24,7 @@ TYPE_FR = {"string": "un texte", "integer": "un nombre entier", "number": "un no
 # Local parts that name a function, not a person (mairie.ayen@, contact@, accueil.mairie@…).
 GENERIC_MAIL_WORDS = {"mairie", "contact", "accueil", "info", "infos", "information", "secretariat", "bonjour",
                       "hello", "communication", "mission", "missionaccueil", "admin", "direction", "association",
-                      "asso", "office", "tourisme", "service", "services", "secretariat", "animation", "projet",
+                      "asso", "office", "tourisme", "service", "services", "animation", "projet",
                       "projets", "tierslieu", "cdc", "com", "courrier", "general", "reception", "equipe"}
 
 
@@ -231,7 +231,7 @@ def french_message(err: ValidationError):
     """(path, message) in French for a jsonschema error (a list of them for unknown fields).
     Our x- keywords already speak French; other keywords we do not use keep jsonschema's text."""
     path = tuple(err.absolute_path)
-    message = _MESSAGES.get(err.validator)
+    message = _MESSAGES.get(str(err.validator))
     if message is None:
         return path, err.message
     return message(err, path, err.validator_value, err.instance)
@@ -244,7 +244,7 @@ _APPLICATORS = {"$ref", "$dynamicRef", "$recursiveRef", "anyOf", "oneOf", "not",
                 "unevaluatedItems", "unevaluatedProperties"}
 
 
-_PLAIN_TYPES = {str: "string", dict: "object", list: "array"}
+_PLAIN_TYPES: dict[type, str] = {str: "string", dict: "object", list: "array"}
 _LENGTHS = {"minLength": (str, operator.ge), "maxLength": (str, operator.le),
             "minItems": (list, operator.ge), "maxItems": (list, operator.le)}
 
@@ -254,13 +254,8 @@ def _plan(schema) -> list | None:
     cached = _PLANS.get(id(schema))
     if cached and cached[0] is schema:
         return cached[1]
-    plan = []
-    for key, value in schema.items():
-        if key in _APPLICATORS:
-            plan = None
-            break
-        if key not in _ANNOTATIONS:
-            plan.append((key, value))
+    plan = None if not _APPLICATORS.isdisjoint(schema) else \
+        [(key, value) for key, value in schema.items() if key not in _ANNOTATIONS]
     if len(_PLANS) > 10_000:  # `mkdocs serve` reloads the schemas at each rebuild
         _PLANS.clear()
     _PLANS[id(schema)] = (schema, plan)  # keeping the schema alive keeps its id unique
