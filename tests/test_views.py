@@ -72,10 +72,17 @@ def test_term_pages_list_exactly_their_fiches(built_site, cat, taxonomy):
         assert ref.terms[term].description[:40] in page.get_text(" ")
 
 
-def test_principle_pages_list_methodology_pages(built_site):
-    text = soup(built_site, "principes/participation/index.html").get_text(" ")
-    assert "La participation des citoyens" in text or "participation" in text.lower()
-    assert soup(built_site, "principes/participation/index.html").select('a[href*="methode/participation"]')
+def test_principle_pages_list_methodology_pages(built_site, cat):
+    """The principle's page lists the guide's pages on it, under their titles, and its « pour
+    approfondir » sentence links to the method page of the principle."""
+    page = soup(built_site, "principes/participation/index.html")
+    section = next(h for h in page.select("article h2") if h.get_text(" ", strip=True).startswith("Pages du guide"))
+    listed = {a.get_text(" ", strip=True): a["href"] for a in section.find_next("ul").select("a")}
+    assert section.get_text(" ", strip=True).startswith(f"Pages du guide ({len(listed)})")
+    method = cat["pages"]["methode/participation.md"]
+    assert listed.get(method.title, "").endswith("methode/participation/"), listed
+    further = [a for a in page.select("article p a") if a["href"].endswith("methode/participation/")]
+    assert [a.get_text(" ", strip=True) for a in further] == ["la page de méthode consacrée à ce principe"]
 
 
 def test_generated_pages_edit_link_points_to_referential(built_site):

@@ -168,7 +168,7 @@ def _read_and_parse_all(items: list) -> dict:
         return dict(pool.map(_read_and_parse, items, chunksize=max(1, len(items) // (workers * 4))))
 
 
-def load_catalogue(root: Path | str, schema_dir: str = "schema", only: list | None = None) -> Catalogue:
+def load_catalogue(root: Path | str, schema_dir: str = "schema") -> Catalogue:
     # Loading makes many small objects and no reference cycles: pausing the garbage collector
     # saves about a fifth of the time on a thousand fiches.
     was_enabled = gc.isenabled()

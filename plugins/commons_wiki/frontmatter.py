@@ -28,8 +28,6 @@ _Loader.yaml_implicit_resolvers = {
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
-Path_ = tuple  # a path into the data: ("thematiques", 2)
-
 
 @dataclass
 class Parsed:
