@@ -123,6 +123,18 @@ def test_map_has_one_element_per_departement_with_fiches(built_site, cat):
     assert len(page.select("svg path")) > 90                  # the whole country is drawn
 
 
+def test_map_shapes_cover_every_departement_and_ship_with_their_licence(cat):
+    """The shapes are the package's own data (no map package to install): one for every
+    département of the referential, with the note of their origin and licence beside them."""
+    from commons_wiki.geo import SHAPES_FILE, department_shapes
+    _, _, shapes = department_shapes()
+    assert set(cat.project.referentials["departements"].terms) <= {code for code, _, _ in shapes}
+    assert all(d.startswith("M") for _, d, _ in shapes)   # absolute outlines, ready for <path d>
+    note = SHAPES_FILE.with_name("departements.LICENCE.md").read_text(encoding="utf-8")
+    assert "pygal_maps_fr" in note and "1.1.0" in note and "LGPL-3.0-or-later" in note
+    assert SHAPES_FILE.with_name("LGPL-3.0.txt").read_text(encoding="utf-8").lstrip().startswith("GNU LESSER GENERAL PUBLIC LICENSE")
+
+
 def test_lessons_gather_every_item(built_site, cat):
     page = soup(built_site, "enseignements/index.html")
     for kind in ("facteurs_reussite", "difficultes", "points_vigilance"):
