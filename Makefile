@@ -7,7 +7,7 @@ VERSION ?= dev
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install serve build apercu test test-fast validate check-links offline livret release bench bench-recherche chromium clean vendor
+.PHONY: install serve build apercu lint test test-fast validate check-links offline livret release bench bench-recherche chromium clean vendor
 
 # The wiki's own tools (validate, serve, build), then the test tools (browser, checkers) on top:
 # a contributor who only validates or serves never installs the browser-test tools.
@@ -62,11 +62,17 @@ $(VNU):
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; }
 	mkdir -p .cache/vnu && npm install --silent --no-audit --no-fund --ignore-scripts --prefix .cache/vnu vnu-jar@26.9.27 >/dev/null
 
-test: $(BIN)/.installed chromium $(VNU)
+# Lint (ruff: errors, imports, complexity at most 15) and types (mypy) first: quick, and they
+# point at the line.
+lint: $(BIN)/.installed
+	$(BIN)/ruff check plugins tests benchmarks
+	$(BIN)/mypy
+
+test: $(BIN)/.installed chromium $(VNU) lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
 
 # Without the browser tests, for a quick loop while editing.
-test-fast: $(BIN)/.installed
+test-fast: $(BIN)/.installed lint
 	$(BIN)/python -m pytest -q -m "not browser and not slow" -p no:cacheprovider
 
 # Every internal link and anchor of the built site (the tests run it on the online and offline builds).
@@ -94,12 +100,10 @@ bench-recherche: $(BIN)/.installed chromium
 
 # Refresh the npm files we vendor (committed; the build never downloads anything).
 vendor:
-	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent iframe-worker@1 lunr-languages@1 >/dev/null && \
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent iframe-worker@1 >/dev/null && \
 	for f in *.tgz; do tar xzf $$f; mv package $${f%.tgz}; done && \
 	cp iframe-worker-*/shim/index.js $(CURDIR)/overrides/assets/vendor/iframe-worker/shim.js && \
-	cp iframe-worker-*/LICENSE $(CURDIR)/overrides/assets/vendor/iframe-worker/LICENSE && \
-	cp lunr-languages-*/lunr.fr.js $(CURDIR)/overrides/assets/vendor/lunr-languages/lunr.fr.js && \
-	cp lunr-languages-*/LICENSE $(CURDIR)/overrides/assets/vendor/lunr-languages/LICENSE
+	cp iframe-worker-*/LICENSE $(CURDIR)/overrides/assets/vendor/iframe-worker/LICENSE
 
 clean:
 	rm -rf site dist .pytest_cache

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import sys
 import unicodedata
 from pathlib import Path
 
 import yaml
+
+from commons_wiki.text import slugify
 
 # --- vocabulary ------------------------------------------------------------------------------
 
@@ -96,7 +97,8 @@ FIN_LABELS = ["Coût total du projet", "Investissement : travaux et équipements
 BILAN = {
     "resultats": ["{k} personnes utilisent le service chaque mois.", "Une vingtaine d'événements ont été organisés la première année.",
                   "Le lieu est ouvert cinq jours sur sept.", "{k} foyers ont adhéré à la démarche.",
-                  "Trois emplois ont été créés sur le territoire.", "Les habitants se sont approprié le projet et en proposent des suites."],
+                  "Trois emplois ont été créés sur le territoire.",
+                  "Les habitants se sont approprié le projet et en proposent des suites."],
     "difficultes": ["Trouver des financements de fonctionnement une fois l'investissement réalisé.",
                     "Mobiliser au-delà du premier cercle de bénévoles.", "La couverture numérique reste inégale selon les hameaux.",
                     "Le portage administratif a pesé sur une petite équipe municipale.",
@@ -160,12 +162,6 @@ REMARQUES = ["Les montants indiqués par la source ne concordent pas entièremen
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-def slugify(text: str) -> str:
-    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def _load_referentials(root: Path) -> tuple[dict, dict]:
@@ -232,7 +228,9 @@ def make_fiche(rng: random.Random, place: str, regions: dict, deps: dict) -> dic
     y1 = y0 + rng.randint(0, 2)
     ctx = {"n": territory, "de_n": de(territory), "pop": f"{population:,}".replace(",", " "), "y0": y0, "y1": y1,
            "region": region_label, "dep": dep_label, "k": rng.randint(12, 400)}
-    fill = lambda items, lo, hi: [s.format(**ctx) for s in rng.sample(items, rng.randint(lo, min(hi, len(items))))]
+
+    def fill(items, lo, hi):
+        return [s.format(**ctx) for s in rng.sample(items, rng.randint(lo, min(hi, len(items))))]
 
     financiers = []
     for _ in range(rng.randint(1, 7)):
@@ -272,7 +270,8 @@ def make_fiche(rng: random.Random, place: str, regions: dict, deps: dict) -> dic
                     "code_postal": _postcode(rng, dep_ids[0]),
                     "commune": place,
                     "email": f"contact@{slug}.fr",
-                    "telephone": f"0{rng.choice('12345')} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+                    "telephone": f"0{rng.choice('12345')} {rng.randint(10, 99)} {rng.randint(10, 99)} "
+                                 f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
                     "site": f"https://www.{slug}.fr/"},
         "liens": [{"libelle": f"Le projet sur le site {de(territory)}", "url": f"https://www.{slug}.fr/projet/"}][: rng.randint(0, 1)],
         # contributions, as the wiki's growth will be: an author, a date, public sources
@@ -293,7 +292,7 @@ def make_fiche(rng: random.Random, place: str, regions: dict, deps: dict) -> dic
     body = ["## Contexte", ""]
     sentences = [s.format(**ctx) for s in rng.sample(CONTEXT_SENTENCES, rng.randint(4, 10))]
     cuts = sorted(rng.sample(range(1, len(sentences)), min(len(sentences) - 1, rng.randint(0, 2))))
-    for a, b in zip([0] + cuts, cuts + [len(sentences)]):
+    for a, b in zip([0] + cuts, cuts + [len(sentences)], strict=True):
         body += [" ".join(sentences[a:b]), ""]
     body += ["## La démarche", ""]
     pool = rng.sample(DEMARCHE_SENTENCES, len(DEMARCHE_SENTENCES))

@@ -351,13 +351,15 @@ def report(rows: list, search: dict | None, notes: list, profile: str | None) ->
            "Taille = somme des fichiers de site/. "
            f"Charge moyenne de la machine pendant la mesure (1 min) : {_load_note()} ; quand d'autres processus "
            "occupent les cœurs, le temps processeur est plus fiable que la durée réelle.", "",
-           "| N | build nous | build vanilla | ratio | site nous | site vanilla | index nous | index vanilla | validate (CLI) | load_catalogue |",
+           "| N | build nous | build vanilla | ratio | site nous | site vanilla | index nous | index vanilla "
+           "| validate (CLI) | load_catalogue |",
            "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for r in rows:
         o, v = r["ours"], r["vanilla"]
         out.append(f"| {r['n']} | {o['wall']:.1f} s ({o['cpu']:.1f}) | {v['wall']:.1f} s ({v['cpu']:.1f}) | "
                    f"{o['wall'] / v['wall']:.2f} | {fmt_size(o['size'])} | {fmt_size(v['size'])} | "
-                   f"{fmt_size(o['index'])} | {fmt_size(v['index'])} | {r['validate']['cli']:.2f} s ({r['validate'].get('cli_cpu', 0):.2f}) | {r['validate']['load']:.2f} s |")
+                   f"{fmt_size(o['index'])} | {fmt_size(v['index'])} | "
+                   f"{r['validate']['cli']:.2f} s ({r['validate'].get('cli_cpu', 0):.2f}) | {r['validate']['load']:.2f} s |")
     ratios, checks = [], []
     for r in rows:
         o, v = r["ours"], r["vanilla"]
@@ -373,7 +375,8 @@ def report(rows: list, search: dict | None, notes: list, profile: str | None) ->
         val_cpu = by_n[1000]["validate"].get("cli_cpu", val)
         checks.append(f"- Validation ≤ {TARGETS['validate_s']:.0f} s à N = 1000 : {val:.2f} s (CLI, durée réelle ; "
                       f"{val_cpu:.2f} s de processeur), {by_n[1000]['validate']['load']:.2f} s (load_catalogue) — "
-                      f"{verdict(val <= TARGETS['validate_s'])} en durée réelle, {verdict(val_cpu <= TARGETS['validate_s'])} en temps processeur")
+                      f"{verdict(val <= TARGETS['validate_s'])} en durée réelle, "
+                      f"{verdict(val_cpu <= TARGETS['validate_s'])} en temps processeur")
     # growth between the two largest sizes (2000 ÷ 1000 in the full run)
     if len(sizes) >= 2:
         big, small = sizes[-1], sizes[-2]

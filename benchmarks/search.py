@@ -79,7 +79,7 @@ class _Served:
         self.httpd.server_close()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _gzip_size(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), 6))
 
@@ -126,7 +126,7 @@ def measure(kind: str, n: int, workdir: Path, source: Path) -> dict:
     row = {"kind": kind, "n": n}
     for name, root, strict in (("vanilla", vanilla, False), ("ours", ours, True)):
         b = run.build(root, strict=strict)
-        off = run.build(root, "mkdocs.offline.yml", site="site-offline", strict=strict)
+        run.build(root, "mkdocs.offline.yml", site="site-offline", strict=strict)
         site = root / "site"
         with _Served(site) as served:
             fiche_page = f"fiches/{FICHE}/"
@@ -168,7 +168,8 @@ def report(rows: list) -> str:
             f"| {_mb(o['index']['raw'] / per)} / {_mb(o['index']['gzip'] / per)} "
             f"| {_mb(v['index']['raw'] / per)} / {_mb(v['index']['gzip'] / per)} "
             f"| {_mb(o['visit']['raw'])} / {_mb(o['visit']['gzip'])} | {_mb(v['visit']['raw'])} / {_mb(v['visit']['gzip'])} "
-            f"| {o['online']['first']:.2f} s / {v['online']['first']:.2f} s | {o['offline']['first']:.2f} s / {v['offline']['first']:.2f} s "
+            f"| {o['online']['first']:.2f} s / {v['online']['first']:.2f} s "
+            f"| {o['offline']['first']:.2f} s / {v['offline']['first']:.2f} s "
             f"| {o['online']['second']:.2f} s / {v['online']['second']:.2f} s "
             f"| {o['offline']['second']:.2f} s / {v['offline']['second']:.2f} s |")
     lines += ["", "Objectifs à 1 000 fiches : première réponse ≤ 1 s en ligne et hors ligne, index non téléchargé "

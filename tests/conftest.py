@@ -51,7 +51,7 @@ def project(tmp_path) -> Path:
     return copy_project(tmp_path / "proj")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _built_site(config: str) -> Path:
     import tempfile
     tmp = Path(tempfile.mkdtemp(prefix="cw-site-"))

@@ -88,10 +88,12 @@ def test_offline_search_latency_is_measured(tmp_path):
     bench.build(root, config, site="site-offline")
     # In a separate process: Playwright's sync API cannot start twice in one process, and the
     # session-wide browser fixture may already be running in this pytest worker.
-    import json, subprocess, sys
-    code = ("import json, sys; sys.path.insert(0, %r); import run as bench; "
-            "print(json.dumps(bench.search_latency(__import__('pathlib').Path(%r), throttle=1, timeout_s=30)))"
-            % (str(Path(bench.__file__).parent), str(root / "site-offline")))
+    import json
+    import subprocess
+    import sys
+    code = (f"import json, sys; sys.path.insert(0, {str(Path(bench.__file__).parent)!r}); import run as bench; "
+            "print(json.dumps(bench.search_latency(__import__('pathlib').Path("
+            f"{str(root / 'site-offline')!r}), throttle=1, timeout_s=30)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     measured = json.loads(out.stdout.strip().splitlines()[-1])

@@ -17,7 +17,6 @@ from commons_wiki.catalogue import load_catalogue
 from commons_wiki.views import Renderer
 
 
-
 def pdf_pages(pdf: Path) -> list:
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
     pages = text.split("\f")
@@ -101,7 +100,7 @@ def test_contents_page_numbers_match_where_each_fiche_starts(booklet, cat):
     starts = sorted(toc[h] for h in headings(cat).values())
     ends = starts[1:] + [toc.get("Annexes : listes de vérification et grille des acteurs", len(pages) + 1)]
     assert len(set(starts)) == len(starts), "deux fiches commencent sur la même page"
-    assert all(end - start <= 2 for start, end in zip(starts, ends)), "une fiche dépasse deux pages"
+    assert all(end - start <= 2 for start, end in zip(starts, ends, strict=True)), "une fiche dépasse deux pages"
 
 
 @pytest.mark.browser

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from commons_wiki.catalogue import load_catalogue
-from commons_wiki.validate import fold
+from commons_wiki.text import fold
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -364,7 +364,8 @@ def test_lessons_filter_keeps_the_lessons_of_matching_fiches(page, site_server):
         "els => els.filter(e => !e.hidden).map(e => [e.dataset.thematiques, e.dataset.principes])")
     assert len(shown) == expected
     assert all(theme in t.split() and principle in p.split() for t, p in shown)
-    assert page.locator("#cw-lessons-status").inner_text().startswith(f"{expected} enseignement{'s' if expected > 1 else ''} affiché{'s' if expected > 1 else ''} sur {total}")
+    plural = "s" if expected > 1 else ""
+    assert page.locator("#cw-lessons-status").inner_text().startswith(f"{expected} enseignement{plural} affiché{plural} sur {total}")
     page.select_option("#cw-lf-theme", "")
     page.select_option("#cw-lf-principe", "")
     assert page.locator("ul.cw-lessons li[data-fiche]:visible").count() == total

@@ -7,8 +7,8 @@ import unicodedata
 
 import pytest
 
-from conftest import ROOT
 from commons_wiki.catalogue import load_catalogue
+from conftest import ROOT
 
 GUIDE = ROOT.parent / "shared" / "source" / "guide-smart-village.txt"
 
@@ -31,7 +31,7 @@ FACTS = {
     "villeneuve-sur-allier": (1073, 2019, "commune", {"84"}, 4, {2000000, 100000}),
 }
 # Number of principles per territory (the only thing left of the guide's p.63 matrix), by fiche id.
-TICKS = dict(zip(sorted(FACTS), [3, 5, 2, 3, 4, 3, 2, 4, 3, 2, 4, 5, 3, 2, 4]))
+TICKS = dict(zip(sorted(FACTS), [3, 5, 2, 3, 4, 3, 2, 4, 3, 2, 4, 5, 3, 2, 4], strict=True))
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,7 @@ def test_no_personal_contact_published_in_fiches(cat):
 
 def test_muttersholtz_wrong_link_dropped_and_flagged(cat):
     d = cat["fiches"]["muttersholtz"].data
-    assert not any("reseaurural.maregionsud" in l["url"] for l in d.get("liens", []))
+    assert not any("reseaurural.maregionsud" in link["url"] for link in d.get("liens", []))
     assert any("lien" in r.lower() for r in d.get("remarques", []))
 
 

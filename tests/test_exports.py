@@ -91,10 +91,10 @@ def test_atom_feed_entries_are_dated_by_mis_a_jour(built_site):
     for entry in feed.entries:
         slug = entry.link.rstrip("/").rsplit("/", 1)[-1]
         assert entry.link.startswith("https://"), "the feed must point to the public site"
-        dates[slug] = "%04d-%02d-%02d" % entry.updated_parsed[:3]
+        dates[slug] = "{:04d}-{:02d}-{:02d}".format(*entry.updated_parsed[:3])
     assert dates == {slug: _front_matter(slug)["mis_a_jour"] for slug in FICHES}
     newest = max(dates.values())
-    assert "%04d-%02d-%02d" % feed.feed.updated_parsed[:3] == newest
+    assert "{:04d}-{:02d}-{:02d}".format(*feed.feed.updated_parsed[:3]) == newest
 
 
 def test_csv_columns_are_pinned_by_the_schemas_version():

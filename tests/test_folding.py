@@ -8,7 +8,7 @@ import json
 import pytest
 
 from commons_wiki.catalogue import load_catalogue
-from commons_wiki.validate import fold
+from commons_wiki.text import fold
 from conftest import ROOT
 
 CASES = json.loads((ROOT / "tests" / "fixtures" / "pliage.json").read_text(encoding="utf-8"))

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+
 from commons_wiki.search_index import read as read_search_index
 from conftest import copy_project, run_mkdocs
 

@@ -29,7 +29,8 @@ def test_offline_config_inherits_and_repeats_the_search_options():
     online, offline = _config("mkdocs.yml"), _config("mkdocs.offline.yml")
     assert offline["INHERIT"] == "mkdocs.yml"
     assert offline["use_directory_urls"] is False
-    search = lambda cfg: next(p["search"] for p in cfg["plugins"] if isinstance(p, dict) and "search" in p)
+    def search(cfg):
+        return next(p["search"] for p in cfg["plugins"] if isinstance(p, dict) and "search" in p)
     assert search(offline) == search(online)
     assert "commons-wiki" in offline["plugins"] and "offline" in offline["plugins"]
     assert offline["extra"]["offline"] is True

@@ -102,7 +102,7 @@ _HREF = re.compile(r"""\bhref=["']([^"']*)""", re.I)
 _TAG = re.compile(r"<[^>]+>")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def site_texts(site: Path) -> tuple:
     """What the site publishes as text: pages (scripts and SVG shapes aside), data, feed, index.
     Material's own assets are left out: their licence headers name their authors."""

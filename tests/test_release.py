@@ -164,7 +164,7 @@ def test_release_twice_gives_identical_files(tmp_path):
     starts.sort()
     annexes = next(i for i, page in enumerate(pages) if "Annexes : fiches d'atelier" in page)
     ends = [s for s, _ in starts[1:]] + [annexes]
-    too_long = {fid: end - start for (start, fid), end in zip(starts, ends) if end - start > 2}
+    too_long = {fid: end - start for (start, fid), end in zip(starts, ends, strict=True) if end - start > 2}
     assert len({s for s, _ in starts}) == len(starts), "deux fiches commencent sur la même page"
     assert not too_long, f"fiches de plus de 2 pages dans le livret : {too_long}"
     assert len(pages) >= len(starts) + 1, "le livret devrait compter au moins une page par fiche"
@@ -237,8 +237,9 @@ def test_pre_commit_hook_runs_the_validator_without_an_activated_environment():
 def test_validate_command(tmp_path):
     """What `make validate` runs: exit 0 on the project, 1 with file:line on a broken fiche."""
     root = copy_project(tmp_path / "proj")
-    run = lambda: subprocess.run([str(ROOT / ".venv" / "bin" / "commons-wiki"), "validate"], cwd=root,
-                                 capture_output=True, text=True, timeout=120)
+    def run():
+        return subprocess.run([str(ROOT / ".venv" / "bin" / "commons-wiki"), "validate"], cwd=root,
+                              capture_output=True, text=True, timeout=120)
     ok = run()
     assert ok.returncode == 0, ok.stdout + ok.stderr
     path = root / "fiches" / "ayen.md"

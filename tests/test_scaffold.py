@@ -15,7 +15,8 @@ import yaml
 
 from commons_wiki.catalogue import load_catalogue
 from commons_wiki.frontmatter import parse_markdown
-from commons_wiki.scaffold import new_record, slugify
+from commons_wiki.scaffold import new_record
+from commons_wiki.text import slugify
 from conftest import ROOT, copy_project
 
 SCHEMA = json.loads((ROOT / "schema" / "fiche.schema.json").read_text(encoding="utf-8"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from commons_wiki.analyser import analyse
 from commons_wiki.catalogue import load_catalogue
 from conftest import ROOT, block_external, run_mkdocs
@@ -86,7 +87,8 @@ def results(pg, query: str) -> list[dict]:
     pg.wait_for_timeout(250)
     return pg.eval_on_selector_all(".md-search-result__list > li.md-search-result__item", """items => items.map(li => {
         const a = li.querySelector('a'), art = a.querySelector('article');
-        const snippet = [...art.childNodes].filter(n => n.nodeName !== 'H1' && !(n.classList && n.classList.contains('md-search-result__icon')))
+        const isIcon = n => n.classList && n.classList.contains('md-search-result__icon');
+        const snippet = [...art.childNodes].filter(n => n.nodeName !== 'H1' && !isIcon(n))
                           .map(n => n.textContent).join('').trim();
         return {href: a.getAttribute('href'), page: a.getAttribute('href').split('?')[0].split('#')[0],
                 title: art.querySelector('h1').textContent, snippet, marks: art.querySelectorAll('mark').length,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_mkdocs
 from commons_wiki.catalogue import load_catalogue
+from conftest import ROOT, run_mkdocs
 
 FILES = {
     "mkdocs.yml": """
@@ -219,7 +219,8 @@ def test_second_wiki_pages_exist(second_site):
 
     def soup(rel):
         path = second_site / rel
-        assert path.exists(), f"{rel} missing; site has {sorted(p.relative_to(second_site).as_posix() for p in second_site.rglob('*.html'))}"
+        pages = sorted(p.relative_to(second_site).as_posix() for p in second_site.rglob("*.html"))
+        assert path.exists(), f"{rel} missing; site has {pages}"
         return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
     for slug, nom in [("la-fabrique", "La Fabrique"), ("le-moulin", "Le Moulin"), ("l-atelier", "L'Atelier")]:

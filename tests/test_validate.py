@@ -9,10 +9,10 @@ import sys
 import pytest
 import yaml
 
-from conftest import ROOT, copy_project
 from commons_wiki.catalogue import load_catalogue
 from commons_wiki.problems import Problem
 from commons_wiki.validate import fast_valid, format_checker, make_validator_class
+from conftest import ROOT, copy_project
 
 JUCH = (ROOT / "fiches" / "le-juch.md").read_text(encoding="utf-8")
 FULL = "arvieu"  # a fiche with every optional block (acteurs.locaux, liens, photos, note_communs…)
@@ -354,7 +354,7 @@ JUNK = {
     "latin1": ("---\ntitre: \"Café\"\n---\n".encode("latin-1"), 2, "n'est pas encodé en UTF-8"),
     "alias-recursif": (b"---\na: &a [*a]\n---\n", 2, "alias YAML qui se contient lui-même"),
     "alias-en-cascade": (("---\na: &a [" + ",".join(["x"] * 9) + "]\n" + "".join(
-        f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n" for p, c in zip("abcdef", "bcdefg")) + "---\n").encode(),
+        f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n" for p, c in zip("abcdef", "bcdefg", strict=True)) + "---\n").encode(),
         2, "en-tête trop volumineux"),
     "imbrication": (b"---\nx: " + b"[" * 500 + b"]" * 500 + b"\n---\n", 2, "blocs imbriqués"),
     "etiquette": (b"---\ntitre: !!python/object:os.system x\n---\n", 2, "étiquette YAML"),

@@ -7,8 +7,8 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
 from commons_wiki.catalogue import load_catalogue
+from conftest import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -72,10 +72,17 @@ def test_term_pages_list_exactly_their_fiches(built_site, cat, taxonomy):
         assert ref.terms[term].description[:40] in page.get_text(" ")
 
 
-def test_principle_pages_list_methodology_pages(built_site):
-    text = soup(built_site, "principes/participation/index.html").get_text(" ")
-    assert "La participation des citoyens" in text or "participation" in text.lower()
-    assert soup(built_site, "principes/participation/index.html").select('a[href*="methode/participation"]')
+def test_principle_pages_list_methodology_pages(built_site, cat):
+    """The principle's page lists the guide's pages on it, under their titles, and its « pour
+    approfondir » sentence links to the method page of the principle."""
+    page = soup(built_site, "principes/participation/index.html")
+    section = next(h for h in page.select("article h2") if h.get_text(" ", strip=True).startswith("Pages du guide"))
+    listed = {a.get_text(" ", strip=True): a["href"] for a in section.find_next("ul").select("a")}
+    assert section.get_text(" ", strip=True).startswith(f"Pages du guide ({len(listed)})")
+    method = cat["pages"]["methode/participation.md"]
+    assert listed.get(method.title, "").endswith("methode/participation/"), listed
+    further = [a for a in page.select("article p a") if a["href"].endswith("methode/participation/")]
+    assert [a.get_text(" ", strip=True) for a in further] == ["la page de méthode consacrée à ce principe"]
 
 
 def test_generated_pages_edit_link_points_to_referential(built_site):
@@ -114,6 +121,18 @@ def test_map_has_one_element_per_departement_with_fiches(built_site, cat):
     listed = {li["data-departement"] for li in page.select("#cw-map-list li")}
     assert listed == expected                                 # the text equivalent
     assert len(page.select("svg path")) > 90                  # the whole country is drawn
+
+
+def test_map_shapes_cover_every_departement_and_ship_with_their_licence(cat):
+    """The shapes are the package's own data (no map package to install): one for every
+    département of the referential, with the note of their origin and licence beside them."""
+    from commons_wiki.geo import SHAPES_FILE, department_shapes
+    _, _, shapes = department_shapes()
+    assert set(cat.project.referentials["departements"].terms) <= {code for code, _, _ in shapes}
+    assert all(d.startswith("M") for _, d, _ in shapes)   # absolute outlines, ready for <path d>
+    note = SHAPES_FILE.with_name("departements.LICENCE.md").read_text(encoding="utf-8")
+    assert "pygal_maps_fr" in note and "1.1.0" in note and "LGPL-3.0-or-later" in note
+    assert SHAPES_FILE.with_name("LGPL-3.0.txt").read_text(encoding="utf-8").lstrip().startswith("GNU LESSER GENERAL PUBLIC LICENSE")
 
 
 def test_lessons_gather_every_item(built_site, cat):

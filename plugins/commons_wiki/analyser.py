@@ -3,7 +3,7 @@ in the browser (assets/javascripts/analyse-fr.js, written from data/analyse-fr.j
 rules). tests/fixtures/analyse-fr.json holds the cases both sides must give.
 
 A text becomes terms in four steps:
-1. fold: lower case, no accents, « œ » -> « oe », « æ » -> « ae » (validate.fold);
+1. fold: lower case, no accents, « œ » -> « oe », « æ » -> « ae » (text.fold);
 2. split on everything but letters and digits: hyphens and apostrophes separate words, so
    « l'école » gives « l » and « ecole », « Saint-Étienne » gives « saint » and « etienne »;
 3. drop the function words (« de », « la », « l », « qu »…: data/analyse-fr.json);
@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
-from .validate import fold
+from .text import fold
 
 _RULES_FILE = "analyse-fr.json"
 _WORD = re.compile(r"[^\W_]+")   # letters and digits, as /[\p{L}\p{N}]+/gu in the browser

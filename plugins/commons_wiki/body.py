@@ -69,7 +69,7 @@ def without_code(body: str) -> str:
 class _Tags(HTMLParser):
     """Collects (line, tag, attributes) of every start tag."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list = []
 
@@ -97,8 +97,8 @@ def _html_problems(text: str, policy: dict) -> list:
             elif name not in policy[tag]:
                 found.append((line, f"attribut « {name} » non permis sur <{tag}> ; attributs permis : "
                                     f"{', '.join(policy[tag]) or 'aucun'}"))
-            elif name in URL_ATTRIBUTES and value and url_problem(value):
-                found.append((line, url_problem(value)))
+            elif name in URL_ATTRIBUTES and value and (problem := url_problem(value)):
+                found.append((line, problem))
     return found
 
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote_plus
 
-from .catalogue import Catalogue
 from .analyser import analyse
-from .validate import fold
+from .catalogue import Catalogue
+from .text import fold
 
 _CHECKLIST = re.compile(r'<div class="checklist"[^>]*>(.*?)</div>', re.S)
 _WORKSHEET = re.compile(r'<div class="worksheet"[^>]*>(.*?)</div>', re.S)
@@ -44,7 +44,7 @@ def worksheet_tables(body: str) -> list:
     tables = []
     for block in _WORKSHEET.findall(body):
         parts = _HEADING.split(block)
-        for heading, text in zip(parts[1::2], parts[2::2]):
+        for heading, text in zip(parts[1::2], parts[2::2], strict=True):
             header, rows = _table(text.splitlines())
             if header:
                 tables.append({"heading": _markdown_inline(heading), "header": header, "rows": rows})

@@ -14,6 +14,7 @@ from .body import body_problems, field_problems
 from .frontmatter import Parsed, parse_markdown, parse_yaml, read_text
 from .problems import Problem, format_path
 from .project import Project, as_list, get_field, load_project
+from .text import fold, slugify
 from .validate import KEBAB, format_checker, make_validator_class, schema_problems
 
 
@@ -50,7 +51,7 @@ class Catalogue:
     def records_for_term(self, taxonomy: str, term_id: str, collection: str | None = None) -> list:
         """Records that declare the term, in collection then id order (from an index built once)."""
         if getattr(self, "_by_term", None) is None:
-            self._by_term = {}
+            self._by_term: dict = {}
             for cname, recs in self.records.items():
                 for rec in recs.values():
                     for term in self._term_sets()[(cname, rec.id)]:
@@ -89,7 +90,7 @@ class Catalogue:
                 for term in terms:
                     mask |= 1 << bits.setdefault(term, len(bits))
                 self._masks[key] = (mask, len(terms))
-            self._mask_lists = {}
+            self._mask_lists: dict = {}
             for (cname, rid), (mask, n) in self._masks.items():
                 self._mask_lists.setdefault(cname, []).append((rid, mask, n))
         mine, n_mine = self._masks[(record.collection, record.id)]
@@ -106,7 +107,7 @@ class Catalogue:
         """Records (of any collection) that cite ``target`` through a field whose schema says
         ``x-reference: <target's collection>``."""
         if getattr(self, "_backlinks_cache", None) is None:
-            self._backlinks_cache = {}
+            self._backlinks_cache: dict = {}
             for cname, col in self.project.collections.items():
                 paths = keyword_paths(col.schema, "x-reference")
                 for rec in self.records.get(cname, {}).values():
@@ -167,7 +168,7 @@ def _read_and_parse_all(items: list) -> dict:
         return dict(pool.map(_read_and_parse, items, chunksize=max(1, len(items) // (workers * 4))))
 
 
-def load_catalogue(root: Path | str, schema_dir: str = "schema", only: list | None = None) -> Catalogue:
+def load_catalogue(root: Path | str, schema_dir: str = "schema") -> Catalogue:
     # Loading makes many small objects and no reference cycles: pausing the garbage collector
     # saves about a fifth of the time on a thousand fiches.
     was_enabled = gc.isenabled()
@@ -183,93 +184,10 @@ def _load_catalogue(root: Path | str, schema_dir: str) -> Catalogue:
     project = load_project(root, schema_dir)
     cat = Catalogue(project)
     cat.problems.extend(project.problems)
-    root = project.root
-    parsed_files: dict[str, list] = {}
-
     # 1. read and parse every file (ids first, so references can be checked)
-    for cname, col in project.collections.items():
-        folder = root / col.folder
-        cat.records[cname] = {}
-        if not folder.exists():
-            continue
-        if col.format == "markdown":
-            paths = sorted(p for p in folder.rglob("*") if p.is_file())
-            texts = _read_and_parse_all([(p, project.rel(p)) for p in paths if p.suffix == ".md"])
-            for path in paths:
-                rel = project.rel(path)
-                if path.suffix != ".md":
-                    if not col.in_docs_dir:
-                        cat.problems.append(Problem(rel, 0, "", f"seuls des fichiers .md sont permis dans {col.folder}/"))
-                    continue
-                slug = path.relative_to(folder).with_suffix("").as_posix()
-                if not col.in_docs_dir and not KEBAB.match(slug):
-                    cat.problems.append(Problem(rel, 0, "", "nom de fichier invalide : minuscules, chiffres et tirets seulement, "
-                                                           f"par exemple « {_slugify(path.stem)}.md »"))
-                errs, parsed = texts[rel]
-                cat.problems.extend(errs)
-                if parsed is None:
-                    # keep an empty record: the file exists, so pages citing it are not wrong too
-                    cat.records[cname][slug + ".md" if col.in_docs_dir else slug] = Record(
-                        cname, slug + ".md" if col.in_docs_dir else slug, rel, {}, "", Parsed(problems=errs), title=slug)
-                    continue
-                cat.problems.extend(parsed.problems)
-                data = parsed.data if isinstance(parsed.data, dict) else {}
-                if parsed.data is not None and not isinstance(parsed.data, dict):
-                    cat.problems.append(Problem(rel, 2, "", "l'en-tête doit être une suite de champs « nom: valeur »"))
-                rec = Record(cname, slug + ".md" if col.in_docs_dir else slug, rel, data, parsed.body, parsed)
-                rec.title = str(data.get(col.title_field) or slug)
-                cat.records[cname][rec.id] = rec
-                parsed_files.setdefault(cname, []).append(rec)
-        else:  # yaml-list: each file holds a list of records
-            for path in _files(folder, (".yml", ".yaml")):
-                rel = project.rel(path)
-                text, errs = read_text(path, rel)
-                cat.problems.extend(errs)
-                if text is None:
-                    continue
-                parsed = parse_yaml(text, rel, comments_cut=True)
-                cat.problems.extend(parsed.problems)
-                if parsed.data is None and not parsed.problems:
-                    continue
-                if not isinstance(parsed.data, list):
-                    if not parsed.problems:
-                        cat.problems.append(Problem(rel, 1, "", "le fichier doit contenir une liste d'éléments (« - id: … »)"))
-                    continue
-                for i, item in enumerate(parsed.data):
-                    item = item if isinstance(item, dict) else {}
-                    rid = str(item.get(col.id_field) or f"{path.stem}[{i}]")
-                    rec = Record(cname, rid, rel, item, "", parsed, base=(i,))
-                    rec.title = str(item.get(col.title_field) or rid)
-                    if rid in cat.records[cname]:
-                        first = cat.records[cname][rid]
-                        cat.problems.append(Problem(rel, rec.line_of(col.id_field), f"[{i}].{col.id_field}",
-                                                    f"identifiant « {rid} » déjà utilisé ({first.file}:{first.line_of(col.id_field)})"))
-                        continue
-                    cat.records[cname][rid] = rec
-                    parsed_files.setdefault(cname, []).append(rec)
-
+    parsed_files = {cname: _read_collection(cat, col) for cname, col in project.collections.items()}
     # 2. validate each record against its schema, referentials and references
-    ids = {c: set(recs) for c, recs in cat.records.items()}
-    Validator = make_validator_class(project.referentials, ids)
-    checker = format_checker()
-    private = tuple(str((project.config.get("publish") or {}).get("private", {}).get("list", "")).split(".")) \
-        if (project.config.get("publish") or {}).get("private") else ()
-    for cname, col in project.collections.items():
-        validator = Validator(col.schema, format_checker=checker)
-        for rec in parsed_files.get(cname, []):
-            if rec.parsed.problems and rec.parsed.data is None:
-                continue  # unreadable YAML: already reported
-            if not rec.base and not isinstance(rec.parsed.data, dict):
-                _check_headings(rec, col, cat.problems)
-                continue  # a list or a scalar instead of fields: already reported, no field to check
-            prefix = "" if not rec.base else format_path(rec.base)
-            schema_found = [Problem(p.file, p.line, (prefix + ("." if prefix and p.field else "") + p.field) if prefix else p.field, p.message)
-                            for p in schema_problems(validator, rec.data, rec.file, rec.parsed.line_of, rec.base, rec.parsed.plain)]
-            cat.problems.extend(schema_found)
-            _check_headings(rec, col, cat.problems)
-            # one message per field: « tiers_lieu: "À COMPLÉTER" » is already a type error
-            reported = {p.field for p in schema_found}
-            cat.problems.extend(p for p in _untrusted_text_problems(rec, col, private) if not p.field or p.field not in reported)
+    _validate_records(cat, parsed_files)
     _check_consistency(cat)
     _check_duplicates(cat)
     _check_link_references(cat)
@@ -281,10 +199,134 @@ def _load_catalogue(root: Path | str, schema_dir: str) -> Catalogue:
     return cat
 
 
+def _read_collection(cat: Catalogue, col) -> list:
+    """Fills ``cat.records[col.name]``; returns the records read from a file (to validate)."""
+    folder = cat.project.root / col.folder
+    cat.records[col.name] = {}
+    if not folder.exists():
+        return []
+    if col.format == "markdown":
+        return _read_markdown_collection(cat, col, folder)
+    return _read_yaml_list_collection(cat, col, folder)   # yaml-list: each file holds a list of records
+
+
+def _read_markdown_collection(cat: Catalogue, col, folder: Path) -> list:
+    project = cat.project
+    paths = sorted(p for p in folder.rglob("*") if p.is_file())
+    texts = _read_and_parse_all([(p, project.rel(p)) for p in paths if p.suffix == ".md"])
+    read = []
+    for path in paths:
+        rel = project.rel(path)
+        if path.suffix != ".md":
+            if not col.in_docs_dir:
+                cat.problems.append(Problem(rel, 0, "", f"seuls des fichiers .md sont permis dans {col.folder}/"))
+            continue
+        rec, readable = _markdown_record(cat, col, folder, path, rel, texts[rel])
+        cat.records[col.name][rec.id] = rec
+        if readable:
+            read.append(rec)
+    return read
+
+
+def _markdown_record(cat: Catalogue, col, folder: Path, path: Path, rel: str, read: tuple) -> tuple[Record, bool]:
+    """(the record of one Markdown file, whether it could be read and is to be validated)."""
+    slug = path.relative_to(folder).with_suffix("").as_posix()
+    rid = slug + ".md" if col.in_docs_dir else slug
+    if not col.in_docs_dir and not KEBAB.match(slug):
+        cat.problems.append(Problem(rel, 0, "", "nom de fichier invalide : minuscules, chiffres et tirets seulement, "
+                                               f"par exemple « {slugify(path.stem) or 'fiche'}.md »"))
+    errs, parsed = read
+    cat.problems.extend(errs)
+    if parsed is None:
+        # keep an empty record: the file exists, so pages citing it are not wrong too
+        return Record(col.name, rid, rel, {}, "", Parsed(problems=errs), title=slug), False
+    cat.problems.extend(parsed.problems)
+    data = parsed.data if isinstance(parsed.data, dict) else {}
+    if parsed.data is not None and not isinstance(parsed.data, dict):
+        cat.problems.append(Problem(rel, 2, "", "l'en-tête doit être une suite de champs « nom: valeur »"))
+    rec = Record(col.name, rid, rel, data, parsed.body, parsed)
+    rec.title = str(data.get(col.title_field) or slug)
+    return rec, True
+
+
+def _read_yaml_list_collection(cat: Catalogue, col, folder: Path) -> list:
+    read = []
+    for path in _files(folder, (".yml", ".yaml")):
+        rel = cat.project.rel(path)
+        for rec in _yaml_list_records(cat, col, path, rel):
+            if rec.id in cat.records[col.name]:
+                first = cat.records[col.name][rec.id]
+                cat.problems.append(Problem(rel, rec.line_of(col.id_field), f"[{rec.base[0]}].{col.id_field}",
+                                            f"identifiant « {rec.id} » déjà utilisé ({first.file}:{first.line_of(col.id_field)})"))
+                continue
+            cat.records[col.name][rec.id] = rec
+            read.append(rec)
+    return read
+
+
+def _yaml_list_records(cat: Catalogue, col, path: Path, rel: str) -> list:
+    """The records of one yaml-list file, in file order (none when it cannot be read as a list)."""
+    text, errs = read_text(path, rel)
+    cat.problems.extend(errs)
+    if text is None:
+        return []
+    parsed = parse_yaml(text, rel, comments_cut=True)
+    cat.problems.extend(parsed.problems)
+    if parsed.data is None and not parsed.problems:
+        return []
+    if not isinstance(parsed.data, list):
+        if not parsed.problems:
+            cat.problems.append(Problem(rel, 1, "", "le fichier doit contenir une liste d'éléments (« - id: … »)"))
+        return []
+    records = []
+    for i, item in enumerate(parsed.data):
+        item = item if isinstance(item, dict) else {}
+        rid = str(item.get(col.id_field) or f"{path.stem}[{i}]")
+        rec = Record(col.name, rid, rel, item, "", parsed, base=(i,))
+        rec.title = str(item.get(col.title_field) or rid)
+        records.append(rec)
+    return records
+
+
+def _private_fields(project: Project) -> tuple:
+    """Path of the list wiki.yml's ``publish.private`` keeps out of the site (checked elsewhere)."""
+    publish = project.config.get("publish") or {}
+    return tuple(str(publish.get("private", {}).get("list", "")).split(".")) if publish.get("private") else ()
+
+
+def _validate_records(cat: Catalogue, parsed_files: dict) -> None:
+    project = cat.project
+    ids = {c: set(recs) for c, recs in cat.records.items()}
+    Validator = make_validator_class(project.referentials, ids)
+    checker = format_checker()
+    private = _private_fields(project)
+    for cname, col in project.collections.items():
+        validator = Validator(col.schema, format_checker=checker)
+        for rec in parsed_files.get(cname, []):
+            _validate_record(cat, col, validator, rec, private)
+
+
+def _validate_record(cat: Catalogue, col, validator, rec: Record, private: tuple) -> None:
+    parsed = rec.parsed
+    if parsed is None or (parsed.problems and parsed.data is None):
+        return  # unreadable YAML: already reported
+    if not rec.base and not isinstance(parsed.data, dict):
+        _check_headings(rec, col, cat.problems)
+        return  # a list or a scalar instead of fields: already reported, no field to check
+    prefix = "" if not rec.base else format_path(rec.base)
+    schema_found = [Problem(p.file, p.line, (prefix + ("." if prefix and p.field else "") + p.field) if prefix else p.field, p.message)
+                    for p in schema_problems(validator, rec.data, rec.file, parsed.line_of, rec.base, parsed.plain)]
+    cat.problems.extend(schema_found)
+    _check_headings(rec, col, cat.problems)
+    # one message per field: « tiers_lieu: "À COMPLÉTER" » is already a type error
+    reported = {p.field for p in schema_found}
+    cat.problems.extend(p for p in _untrusted_text_problems(rec, col, private) if not p.field or p.field not in reported)
+
+
 def _untrusted_text_problems(rec: Record, col, private: tuple) -> list:
     """Raw HTML, unsafe links, personal data and leftover placeholders (body.py)."""
     found = field_problems(rec.file, rec.data, lambda path: rec.line_of(*path), skip=private)
-    if col.format == "markdown":
+    if col.format == "markdown" and rec.parsed:
         found += body_problems(rec.file, rec.body, rec.parsed.body_line, col.raw_html)
     if rec.base:   # records of a yaml-list file: field paths start with the item's index
         found = [Problem(p.file, p.line, format_path(rec.base) + (f".{p.field}" if p.field else ""), p.message)
@@ -365,7 +407,6 @@ def _rule_attribute_within(cat: Catalogue, rule: dict, rec: Record):
 
 
 def _rule_subset_of(cat: Catalogue, rule: dict, rec: Record):
-    from .validate import fold   # « Mobilite » among the themes is reported once, as an unknown term
     among = {fold(v) for v in as_list(get_field(rec.data, rule["subset_of"]))}
     for i, v in enumerate(as_list(get_field(rec.data, rule["field"]))):
         if fold(v) not in among:
@@ -401,7 +442,6 @@ _RULES = {"within": _rule_attribute_within, "subset_of": _rule_subset_of, "requi
 def _check_duplicates(cat: Catalogue) -> None:
     """Same values of ``unique_together``: an error; same values of ``similar_together`` only: a
     warning. Both are reported on the newer file, the one a pull request adds."""
-    from .validate import fold
     for cname, col in cat.project.collections.items():
         for fields, report in ((col.unique_together, _report_duplicate), (col.similar_together, _report_similar)):
             if not fields:
@@ -433,7 +473,6 @@ def _report_similar(cat: Catalogue, col, fields: list, rec: Record, first: Recor
 
 
 def fold_eq(a: str, b: str) -> bool:
-    from .validate import fold
     return fold(a).strip() == fold(b).strip()
 
 
@@ -449,8 +488,3 @@ def _added_order(root: Path, rec: Record, col) -> tuple:
         stamps = []
     added = (0, int(stamps[-1])) if stamps else (1, 0)
     return added, str(rec.data.get(col.date_field, "")) if col.date_field else "", rec.file
-
-
-def _slugify(text: str) -> str:
-    from .validate import fold
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "fiche"

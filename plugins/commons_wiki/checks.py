@@ -49,50 +49,67 @@ def check_site(cat: Catalogue, site: Path, renderer: Renderer) -> list:
         return []
     directory_urls = renderer.settings.get("use_directory_urls", True)
     records = cat[cname]
-    expected = set(records)
     marker = conf.get("marker", "data-record")
     marked = re.compile(rf'\b{re.escape(marker)}="([^"]+)"')
-    found: list = []
 
-    pages = {rid for rid, rec in records.items() if _page_file(site, renderer.record_page(rec), directory_urls).exists()}
-    found.append(_diff(f"pages de {cname}", pages, expected))
+    def page_of(md_path: str) -> Path:
+        return _page_file(site, md_path, directory_urls)
 
-    docs = search_documents(site)
-    urls = {d["location"].split("#")[0] for d in docs}
-    in_search = {rid for rid, rec in records.items() if url_of(renderer.record_page(rec), directory_urls) in urls}
-    found.append(_diff(f"{cname} dans l'index de recherche", in_search, expected))
-
-    data = site / "donnees" / f"{cname}.json"
-    if data.exists():
-        found.append(_diff(f"export {cname}.json", json.loads(data.read_text(encoding="utf-8"))[cname], expected))
-        rows = csv.DictReader(io.StringIO((site / "donnees" / f"{cname}.csv").read_text(encoding="utf-8")))
-        ids = [r["id"] for r in rows]
-        found.append(_diff(f"export {cname}.csv", ids, expected))
-        if len(ids) != len(set(ids)):
-            found.append(f"export {cname}.csv : lignes en double")
-    elif conf.get("collection"):
-        found.append(f"export {cname}.json absent")
-
+    pages = {rid for rid, rec in records.items() if page_of(renderer.record_page(rec)).exists()}
+    found = [_diff(f"pages de {cname}", pages, set(records))]
+    found.append(_check_search(site, cname, records, renderer, directory_urls))
+    found += _check_exports(site, cname, set(records))
     for listing in conf.get("listing_pages") or []:
-        path = _page_file(site, listing, directory_urls)
-        if not path.exists():
-            found.append(f"page {listing} absente")
-            continue
-        html = path.read_text(encoding="utf-8")
-        found.append(_diff(f"{listing} ({marker})", marked.findall(html), expected))
-        m = re.search(r'<script type="application/json" id="cw-catalogue-data">(.*?)</script>', html, re.S)
-        if m:
-            found.append(_diff(f"{listing} (données embarquées)", [r["id"] for r in json.loads(m.group(1))["records"]], expected))
+        found += _check_listing(page_of(listing), listing, marker, marked, set(records))
+    found += _check_term_pages(cat, cname, renderer, page_of, marked)
+    return [f for f in found if f]
 
+
+def _check_search(site: Path, cname: str, records: dict, renderer: Renderer, directory_urls: bool) -> str | None:
+    """One search document per record page."""
+    urls = {d["location"].split("#")[0] for d in search_documents(site)}
+    in_search = {rid for rid, rec in records.items() if url_of(renderer.record_page(rec), directory_urls) in urls}
+    return _diff(f"{cname} dans l'index de recherche", in_search, set(records))
+
+
+def _check_exports(site: Path, cname: str, expected: set) -> list:
+    """Every record in the JSON and CSV exports, once."""
+    data = site / "donnees" / f"{cname}.json"
+    if not data.exists():
+        return [f"export {cname}.json absent"]
+    found = [_diff(f"export {cname}.json", json.loads(data.read_text(encoding="utf-8"))[cname], expected)]
+    rows = csv.DictReader(io.StringIO((site / "donnees" / f"{cname}.csv").read_text(encoding="utf-8")))
+    ids = [r["id"] for r in rows]
+    found.append(_diff(f"export {cname}.csv", ids, expected))
+    if len(ids) != len(set(ids)):
+        found.append(f"export {cname}.csv : lignes en double")
+    return found
+
+
+def _check_listing(path: Path, listing: str, marker: str, marked: re.Pattern, expected: set) -> list:
+    """Every record on a listing page, and in the catalogue data it embeds."""
+    if not path.exists():
+        return [f"page {listing} absente"]
+    html = path.read_text(encoding="utf-8")
+    found = [_diff(f"{listing} ({marker})", marked.findall(html), expected)]
+    m = re.search(r'<script type="application/json" id="cw-catalogue-data">(.*?)</script>', html, re.S)
+    if m:
+        found.append(_diff(f"{listing} (données embarquées)", [r["id"] for r in json.loads(m.group(1))["records"]], expected))
+    return found
+
+
+def _check_term_pages(cat: Catalogue, cname: str, renderer: Renderer, page_of, marked: re.Pattern) -> list:
+    """Each term page lists exactly the records of its term."""
+    found: list[str | None] = []
     for name, tax in cat.project.taxonomies.items():
         for term in cat.used_terms(name):
-            path = _page_file(site, renderer.term_page(name, term), directory_urls)
+            path = page_of(renderer.term_page(name, term))
             if not path.exists():
                 found.append(f"page de terme manquante : {tax.url}/{term}")
                 continue
             listed = marked.findall(path.read_text(encoding="utf-8"))
             found.append(_diff(f"{tax.url}/{term}", listed, {r.id for r in cat.records_for_term(name, term, cname)}))
-    return [f for f in found if f]
+    return found
 
 
 # -- scripts: only the theme's and the project's own ------------------------------------------

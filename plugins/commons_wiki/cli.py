@@ -100,6 +100,7 @@ def cmd_form(args) -> int:
 def cmd_from_form(args) -> int:
     """A submitted form -> fiches/<territoire>.md, validated; or a French comment, nothing written."""
     import datetime
+
     from .issue_form import form_comment, record_from_issue
     from .project import load_project
     root = find_root(Path(args.root or "."))
@@ -137,6 +138,7 @@ def cmd_pr_summary(args) -> int:
 def cmd_watch(args) -> int:
     """The weekly report: dead or slow external links, fiches to update (empty: nothing to do)."""
     import datetime
+
     from .linkwatch import watch
     root = find_root(Path(args.root or "."))
     text = watch(load_catalogue(root), datetime.date.today(), timeout=args.delai)
@@ -172,7 +174,7 @@ ARGPARSE_FR = {
 
 
 def _french_argparse() -> None:
-    argparse._ = lambda text: ARGPARSE_FR.get(text, text)
+    argparse._ = lambda text: ARGPARSE_FR.get(text, text)   # type: ignore[attr-defined]  # argparse's gettext
 
 
 def main(argv=None) -> int:

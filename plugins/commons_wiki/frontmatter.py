@@ -16,7 +16,7 @@ from .problems import Problem, format_path
 try:  # libyaml is ~10x faster; PyYAML wheels ship it
     _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    _BaseLoader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader   # type: ignore[misc,assignment]
 
 
 class _Loader(_BaseLoader):
@@ -27,8 +27,6 @@ _Loader.yaml_implicit_resolvers = {
     ch: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-
-Path_ = tuple  # a path into the data: ("thematiques", 2)
 
 
 @dataclass
@@ -151,7 +149,8 @@ def parse_yaml(text: str, rel: str, offset: int = 0, comments_cut: bool = False)
     if "\t" in text:
         for m in _LEADING_TAB.finditer(text):
             line = text.count("\n", 0, m.start()) + 1 + offset
-            result.problems.append(Problem(rel, line, "", "tabulation en début de ligne : YAML n'accepte que des espaces pour l'indentation"))
+            result.problems.append(Problem(rel, line, "", "tabulation en début de ligne : "
+                                                          "YAML n'accepte que des espaces pour l'indentation"))
     if result.problems:
         return result
     loader = _Loader(text)
@@ -219,10 +218,16 @@ _ESCAPED_QUOTE = re.compile(r'\\.')
 def _unclosed_quote_line(lines: list) -> int | None:
     """1-based number of the first line whose value opens a double quote it does not close."""
     for number, source in enumerate(lines, 1):
-        value = (_KEY_VALUE.match(source) or [None, ""])[1]
+        value = _value_of(source)
         if value.startswith('"') and _ESCAPED_QUOTE.sub("", value).count('"') % 2:
             return number
     return None
+
+
+def _value_of(line: str) -> str:
+    """The value written on a « key: value » line ("" on any other line)."""
+    match = _KEY_VALUE.match(line)
+    return match.group(1) if match else ""
 
 
 def _quoted(value: str) -> str:
@@ -238,29 +243,39 @@ def diagnose_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]
     lines = text.split("\n")
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
-    problem, context = exc.problem or "", exc.context or ""
+    context = exc.context or ""
     source = lines[line - 1] if 0 < line <= len(lines) else ""
-    value = (_KEY_VALUE.match(source) or [None, ""])[1] if source else ""
+    value = _value_of(source)
     if context.startswith("while parsing a flow") and exc.context_mark:
         line = exc.context_mark.line + 1   # where the bracket was opened
+    return _quote_error(exc, lines, line) or (line, _problem_message(exc.problem or "", value))
+
+
+def _quote_error(exc: yaml.MarkedYAMLError, lines: list, line: int) -> tuple[int, str] | None:
+    """(line, message) when the error comes from a double or single quote left open."""
     unclosed = _unclosed_quote_line(lines[:line])
     if unclosed and unclosed < line:
         # the quote left open swallowed the next lines up to another quote: the error shows later
         return unclosed, UNCLOSED_QUOTE
-    if context == "while scanning a quoted scalar" and exc.context_mark:
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark:
         quote = lines[exc.context_mark.line][exc.context_mark.column:exc.context_mark.column + 1] or "\""
         return exc.context_mark.line + 1, UNCLOSED_QUOTE.replace('"', quote, 1)
+    return None
+
+
+def _problem_message(problem: str, value: str) -> str:
+    """The French message for YAML's ``problem`` on a line whose value is ``value``."""
     if problem.startswith(_INDENTATION) and value.startswith("'") and value.rstrip().count("'") > 2:
-        return line, (f"apostrophe à l'intérieur d'une valeur écrite entre apostrophes : {QUOTE_HINT}, "
-                      f"par exemple {_quoted(value)}")
+        return (f"apostrophe à l'intérieur d'une valeur écrite entre apostrophes : {QUOTE_HINT}, "
+                f"par exemple {_quoted(value)}")
     if problem.startswith("mapping values are not allowed"):
-        return line, f"deux-points dans une valeur : {QUOTE_HINT}, par exemple {_quoted(value)}"
+        return f"deux-points dans une valeur : {QUOTE_HINT}, par exemple {_quoted(value)}"
     if problem.startswith(_INDENTATION):
-        return line, ("indentation incorrecte : alignez cette ligne sur les autres champs du même bloc "
-                      "(deux espaces par niveau, jamais de tabulation)")
+        return ("indentation incorrecte : alignez cette ligne sur les autres champs du même bloc "
+                "(deux espaces par niveau, jamais de tabulation)")
     if problem.startswith("found unexpected end of stream"):
-        return line, "fin de l'en-tête inattendue : un guillemet ou un crochet n'est pas fermé"
+        return "fin de l'en-tête inattendue : un guillemet ou un crochet n'est pas fermé"
     for en, fr in _YAML_FR.items():
         if problem.startswith(en):
-            return line, fr
-    return line, "syntaxe YAML incorrecte près de cette ligne : vérifiez l'indentation, les guillemets et les deux-points"
+            return fr
+    return "syntaxe YAML incorrecte près de cette ligne : vérifiez l'indentation, les guillemets et les deux-points"

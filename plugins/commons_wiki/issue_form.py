@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from .project import Project
+from .text import slugify
 
 MAX_DROPDOWN = 25            # longer referentials (départements) are typed as codes
 # An issue is public as soon as it is sent: persons (even consenting) are added later, in the pull
@@ -158,15 +159,7 @@ def answers(body: str) -> dict:
 def _value(f: FormField, text: str):
     """The answer to one field as the schema expects it (left as text where it does not fit)."""
     if f.kind in ("dropdown", "boolean"):
-        by_label = {label: value for value, label in f.options}
-        if f.multiple:   # GitHub joins the chosen options with « , » (a label may hold a comma too)
-            padded = f", {text.strip()}, "
-            chosen = [value for value, label in f.options if f", {label}, " in padded] or [text]
-        else:
-            chosen = [by_label.get(text, text)]
-        if f.kind == "boolean":
-            return json.loads(chosen[0]) if chosen and chosen[0] in ("true", "false", "null") else text
-        return chosen if f.multiple else chosen[0]
+        return _choice(f, text)
     if f.kind == "lines":
         return [line.strip().lstrip("-*• ").strip() for line in text.split("\n") if line.strip()]
     if f.kind == "records":
@@ -179,10 +172,22 @@ def _value(f: FormField, text: str):
     return text
 
 
+def _choice(f: FormField, text: str):
+    """The value(s) of the chosen option(s) of a dropdown or a yes/no question."""
+    if f.multiple:   # GitHub joins the chosen options with « , » (a label may hold a comma too)
+        padded = f", {text.strip()}, "
+        chosen = [value for value, label in f.options if f", {label}, " in padded] or [text]
+    else:
+        chosen = [{label: value for value, label in f.options}.get(text, text)]
+    if f.kind == "boolean":
+        return json.loads(chosen[0]) if chosen and chosen[0] in ("true", "false", "null") else text
+    return chosen if f.multiple else chosen[0]
+
+
 def _record(f: FormField, line: str) -> dict:
     parts = [p.strip() for p in line.split("|")]
-    item = {}
-    for name, part in zip(f.parts, parts):
+    item: dict = {}
+    for name, part in zip(f.parts, parts, strict=False):   # a line may give fewer parts
         if not part:
             continue
         sub = (f.schema.get("items") or {}).get("properties", {}).get(name, {})
@@ -200,7 +205,6 @@ def _record(f: FormField, line: str) -> dict:
 def record_from_issue(project: Project, collection: str, body: str, author: str,
                       today: datetime.date) -> tuple[str, str]:
     """(the fiche's file text, the territory's name) from a submitted form."""
-    from .scaffold import slugify
     col = project.collections[collection]
     given = answers(body)
     data: dict = {}

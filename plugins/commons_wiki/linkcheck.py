@@ -28,7 +28,7 @@ MAX_PAGES_SHOWN = 3
 class _PageParser(HTMLParser):
     """Collects the ids (anchors) of a page and the (attribute, value) of its links."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.links: list[str] = []
@@ -111,53 +111,56 @@ def _scan(site_dir, base_path: str = "/", offline: bool = False):
     site = _Site(Path(site_dir), base_path)
     broken: dict[str, list[str]] = {}   # message -> pages where it occurs
     external: dict[str, list[str]] = {}
-
-    def report(message: str, page: str):
-        pages = broken.setdefault(message, [])
-        if page not in pages:
-            pages.append(page)
-
     for page in site.html_pages():
         for url in site.parsed(page).links:
             if not url:
                 continue
             kind = _classify(url)
             if kind == "external":
-                external.setdefault(url, [])
-                if page not in external[url]:
-                    external[url].append(page)
-                continue
-            if kind == "inert":
-                continue
-            if kind == "script":
-                report(f"lien « {url} » : un lien ne doit jamais exécuter de code (javascript:)", page)
-                continue
-            if offline and url.startswith("/") and page != "404.html":
-                # file:///wiki/… is the root of the disk, not of the copy (404.html is only
-                # ever served by a web server, which resolves it)
-                report(f"lien « {url} » : chemin absolu, qui ne s'ouvre pas depuis le disque (file://)", page)
-                continue
-            target, fragment, written = _target(site, page, url)
-            if target is None:
-                report(f"lien « {url} » : sort du site", page)
-                continue
-            if target == "" or target.endswith("/"):
-                if offline and written:
-                    report(f"lien « {url} » : pointe vers un dossier, qui ne s'ouvre pas depuis le disque "
-                           f"(file://) ; visez « {target}index.html »", page)
-                    continue
-                target += "index.html"
-            file = site.root / target
-            if file.is_dir() and (file / "index.html").is_file() and not offline:
-                target = target + "/index.html"   # a server redirects x to x/
-                file = site.root / target
-            if not file.is_file():
-                report(f"lien « {url} » : la cible « {target} » n'existe pas", page)
-                continue
-            if fragment and target.endswith(".html") and fragment not in site.parsed(target).ids:
-                where = "cette page" if target == page else f"la page « {target} »"
-                report(f"ancre « #{fragment} » (lien « {url} ») : absente de {where}", page)
+                _add(external, url, page)
+            elif kind != "inert":
+                message = _link_problem(site, page, url, kind, offline)
+                if message:
+                    _add(broken, message, page)
     return broken, external
+
+
+def _add(pages_by_key: dict, key: str, page: str) -> None:
+    pages = pages_by_key.setdefault(key, [])
+    if page not in pages:
+        pages.append(page)
+
+
+def _link_problem(site: _Site, page: str, url: str, kind: str, offline: bool) -> str | None:
+    """The French message for a link of the site that does not work (None when it does)."""
+    if kind == "script":
+        return f"lien « {url} » : un lien ne doit jamais exécuter de code (javascript:)"
+    if offline and url.startswith("/") and page != "404.html":
+        # file:///wiki/… is the root of the disk, not of the copy (404.html is only
+        # ever served by a web server, which resolves it)
+        return f"lien « {url} » : chemin absolu, qui ne s'ouvre pas depuis le disque (file://)"
+    target, fragment, written = _target(site, page, url)
+    if target is None:
+        return f"lien « {url} » : sort du site"
+    if target == "" or target.endswith("/"):
+        if offline and written:
+            return (f"lien « {url} » : pointe vers un dossier, qui ne s'ouvre pas depuis le disque "
+                    f"(file://) ; visez « {target}index.html »")
+        target += "index.html"
+    return _target_problem(site, page, url, target, fragment, offline)
+
+
+def _target_problem(site: _Site, page: str, url: str, target: str, fragment: str, offline: bool) -> str | None:
+    file = site.root / target
+    if file.is_dir() and (file / "index.html").is_file() and not offline:
+        target = target + "/index.html"   # a server redirects x to x/
+        file = site.root / target
+    if not file.is_file():
+        return f"lien « {url} » : la cible « {target} » n'existe pas"
+    if fragment and target.endswith(".html") and fragment not in site.parsed(target).ids:
+        where = "cette page" if target == page else f"la page « {target} »"
+        return f"ancre « #{fragment} » (lien « {url} ») : absente de {where}"
+    return None
 
 
 def _messages(broken: dict) -> list[str]:

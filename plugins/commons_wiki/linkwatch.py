@@ -62,7 +62,7 @@ def check_link(url: str, timeout: float) -> LinkCheck:
             if method == "HEAD" and exc.code in (403, 405, 501):
                 continue
             return LinkCheck(url, "mort", f"erreur {exc.code}")
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             return LinkCheck(url, "lent", f"pas de réponse en {timeout:g} s")
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, (socket.timeout, TimeoutError)):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 
@@ -30,7 +31,7 @@ class Problem:
 WARNING_LABEL = "attention : "
 
 
-def format_problems(problems: list[Problem], fmt: str = "text", warnings: list[Problem] = ()) -> str:
+def format_problems(problems: list[Problem], fmt: str = "text", warnings: Iterable[Problem] = ()) -> str:
     """Every problem (errors, which stop the build) then every warning, in one of three formats."""
     problems, warnings = sorted(problems), sorted(warnings)
     if fmt == "github":

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .frontmatter import parse_yaml, read_text
 from .problems import Problem, format_path
@@ -98,84 +99,98 @@ def _load_referential(name: str, spec: str, schema_dir: Path, root: Path, proble
         problems.append(Problem(rel, 0, "", f"référentiel « {name} » introuvable"))
         return None
     text, errs = read_text(path, rel)
-    if errs:
+    if errs or text is None:
         problems.extend(errs)
         return None
     parsed = parse_yaml(text, rel)
     problems.extend(parsed.problems)
-    data = parsed.data
-    prefix = ()
+    data: Any = parsed.data
     if key:
         data = (data or {}).get(key)
-        prefix = (key,)
+    prefix = (key,) if key else ()
     if not isinstance(data, dict) or not isinstance(data.get("termes"), list):
         problems.append(Problem(rel, parsed.line_of(prefix), "termes", "liste « termes » attendue"))
         return None
-    terms = {}
-    for i, t in enumerate(data["termes"]):
+    terms = _terms(data["termes"], prefix, rel, parsed.line_of, problems)
+    return Referential(name, str(data.get("titre", name)), str(data.get("titre_singulier", name)),
+                       str(data.get("description", "")).strip(), terms, rel)
+
+
+_TERM_FIELDS = ("id", "libelle", "libelle_court", "description")
+
+
+def _terms(items: list, prefix: tuple, rel: str, line_of, problems: list) -> dict:
+    """{id: Term} of a referential's « termes », in file order (a term missing a field left out)."""
+    terms: dict = {}
+    for i, t in enumerate(items):
         where = prefix + ("termes", i)
-        missing = [k for k in ("id", "libelle", "libelle_court", "description") if not (isinstance(t, dict) and t.get(k) not in (None, ""))]
+        missing = [k for k in _TERM_FIELDS if not (isinstance(t, dict) and t.get(k) not in (None, ""))]
         if missing:
-            problems.append(Problem(rel, parsed.line_of(where), f"termes[{i}]", "champ(s) manquant(s) : " + ", ".join(missing)))
+            problems.append(Problem(rel, line_of(where), f"termes[{i}]", "champ(s) manquant(s) : " + ", ".join(missing)))
             continue
         tid = str(t["id"])
         if tid in terms:
-            problems.append(Problem(rel, parsed.line_of(where + ("id",)), f"termes[{i}].id", f"identifiant « {tid} » en double"))
-        extra = {k: v for k, v in t.items() if k not in ("id", "libelle", "libelle_court", "description")}
+            problems.append(Problem(rel, line_of(where + ("id",)), f"termes[{i}].id", f"identifiant « {tid} » en double"))
+        extra = {k: v for k, v in t.items() if k not in _TERM_FIELDS}
         terms[tid] = Term(tid, str(t["libelle"]), str(t["libelle_court"]), str(t["description"]).strip(), extra)
-    return Referential(name, str(data.get("titre", name)), str(data.get("titre_singulier", name)),
-                       str(data.get("description", "")).strip(), terms, rel)
+    return terms
 
 
 def load_project(root: Path | str, schema_dir: str = DEFAULT_SCHEMA_DIR) -> Project:
     root = Path(root)
     sdir = root / schema_dir
     problems: list[Problem] = []
-    cfg_path = sdir / PROJECT_FILE
     rel = f"{schema_dir}/{PROJECT_FILE}"
-    config: dict = {}
-    if not cfg_path.exists():
-        problems.append(Problem(rel, 0, "", "fichier de description du wiki introuvable"))
-    else:
-        text, errs = read_text(cfg_path, rel)
-        problems.extend(errs)
-        if text is not None:
-            parsed = parse_yaml(text, rel)
-            problems.extend(parsed.problems)
-            config = parsed.data if isinstance(parsed.data, dict) else {}
-            config_problems = check_config(config, rel, parsed.line_of) if not parsed.problems else []
-            if config_problems:   # a typo in a key: say where, build nothing on it (no traceback)
-                return Project(root, sdir, {}, {}, {}, {}, problems + config_problems)
+    config, config_problems = _read_config(sdir / PROJECT_FILE, rel, problems)
+    if config_problems:   # a typo in a key: say where, build nothing on it (no traceback)
+        return Project(root, sdir, {}, {}, {}, {}, problems + config_problems)
 
     referentials = {}
     for name, spec in (config.get("referentials") or {}).items():
         ref = _load_referential(name, str(spec), sdir, root, problems)
         if ref:
             referentials[name] = ref
-
-    collections = {}
-    for name, c in (config.get("collections") or {}).items():
-        schema_file = sdir / c["schema"]
-        try:
-            schema = json.loads(schema_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            problems.append(Problem(f"{schema_dir}/{c['schema']}", 0, "", f"schéma illisible : {exc}"))
-            schema = {}
-        collections[name] = Collection(
-            name=name, folder=c["folder"], format=c.get("format", "markdown"), schema=schema,
-            schema_file=f"{schema_dir}/{c['schema']}", url=c.get("url", name), title_field=c.get("title_field", "title"),
-            id_field=c.get("id_field", ""), date_field=c.get("date_field", ""), template=c.get("template", ""),
-            required_headings=list(c.get("required_headings") or []), unique_together=list(c.get("unique_together") or []),
-            similar_together=list(c.get("similar_together") or []),
-            in_docs_dir=bool(c.get("in_docs_dir")), published=bool(c.get("published")), source=str(c.get("source", "")),
-            raw_html={str(tag): [str(a) for a in (attrs or [])] for tag, attrs in (c.get("raw_html") or {}).items()})
-
+    collections = {name: _collection(name, c, sdir, schema_dir, problems)
+                   for name, c in (config.get("collections") or {}).items()}
     taxonomies = {name: Taxonomy(name, t["field"], t["referential"], t.get("url", name), bool(t.get("only_used")))
                   for name, t in (config.get("taxonomies") or {}).items()}
     for t in taxonomies.values():
         if t.referential not in referentials:
             problems.append(Problem(rel, 0, f"taxonomies.{t.name}", f"référentiel « {t.referential} » inconnu"))
     return Project(root, sdir, config, referentials, collections, taxonomies, problems)
+
+
+def _read_config(path: Path, rel: str, problems: list) -> tuple[dict, list]:
+    """(wiki.yml's content, its problems against the package's schema); reading problems go to
+    ``problems``, and the config is then empty."""
+    if not path.exists():
+        problems.append(Problem(rel, 0, "", "fichier de description du wiki introuvable"))
+        return {}, []
+    text, errs = read_text(path, rel)
+    problems.extend(errs)
+    if text is None:
+        return {}, []
+    parsed = parse_yaml(text, rel)
+    problems.extend(parsed.problems)
+    config = parsed.data if isinstance(parsed.data, dict) else {}
+    return config, check_config(config, rel, parsed.line_of) if not parsed.problems else []
+
+
+def _collection(name: str, c: dict, sdir: Path, schema_dir: str, problems: list) -> Collection:
+    schema_file = sdir / c["schema"]
+    try:
+        schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        problems.append(Problem(f"{schema_dir}/{c['schema']}", 0, "", f"schéma illisible : {exc}"))
+        schema = {}
+    return Collection(
+        name=name, folder=c["folder"], format=c.get("format", "markdown"), schema=schema,
+        schema_file=f"{schema_dir}/{c['schema']}", url=c.get("url", name), title_field=c.get("title_field", "title"),
+        id_field=c.get("id_field", ""), date_field=c.get("date_field", ""), template=c.get("template", ""),
+        required_headings=list(c.get("required_headings") or []), unique_together=list(c.get("unique_together") or []),
+        similar_together=list(c.get("similar_together") or []),
+        in_docs_dir=bool(c.get("in_docs_dir")), published=bool(c.get("published")), source=str(c.get("source", "")),
+        raw_html={str(tag): [str(a) for a in (attrs or [])] for tag, attrs in (c.get("raw_html") or {}).items()})
 
 
 CONFIG_SCHEMA = Path(__file__).with_name("data") / "wiki.schema.json"
@@ -192,20 +207,18 @@ def check_config(config: dict, rel: str, line_of) -> list:
         found = french_message(err)
         for path, message in (found if isinstance(found, list) else [found]):
             problems.append(Problem(rel, line_of(path), format_path(path), message))
-    if problems:
-        return problems
+    return problems or _unknown_collections(config, rel, line_of)
+
+
+def _unknown_collections(config: dict, rel: str, line_of) -> list:
+    """Problems for the names of collections wiki.yml uses without declaring them."""
     collections = set(config.get("collections") or {})
-    named = [(("publish", "collection"), (config.get("publish") or {}).get("collection")),
-             (("catalogue", "collection"), (config.get("catalogue") or {}).get("collection")),
-             (("funders", "collection"), (config.get("funders") or {}).get("collection")),
-             (("map", "collection"), (config.get("map") or {}).get("collection")),
-             (("search", "collection"), (config.get("search") or {}).get("collection"))]
+    named: list[tuple[tuple, Any]] = [((section, "collection"), (config.get(section) or {}).get("collection"))
+             for section in ("publish", "catalogue", "funders", "map", "search")]
     named += [(("publish", "also_export", i), name) for i, name in enumerate((config.get("publish") or {}).get("also_export") or [])]
-    for path, name in named:
-        if name is not None and name not in collections:
-            problems.append(Problem(rel, line_of(path), format_path(path),
-                                    f"collection « {name} » inconnue ; collections : {', '.join(sorted(collections))}"))
-    return problems
+    return [Problem(rel, line_of(path), format_path(path),
+                    f"collection « {name} » inconnue ; collections : {', '.join(sorted(collections))}")
+            for path, name in named if name is not None and name not in collections]
 
 
 def get_field(data, dotted: str):

@@ -102,7 +102,7 @@ def build_site(root: Path, config_file: str, site_dir: Path, version: str, epoch
 def write_zip(folder: Path, zip_path: Path, top: str, epoch: int, extra: dict | None = None) -> Path:
     """Zip ``folder`` under one top folder ``top/``: sorted entries, fixed date and modes.
     ``extra``: {name: text} of files added at the top (a « read me » note)."""
-    date_time = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).timetuple()[:6]
+    date_time = datetime.datetime.fromtimestamp(epoch, datetime.UTC).timetuple()[:6]
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     entries: dict = {path.relative_to(folder).as_posix(): path for path in folder.rglob("*") if path.is_file()}
     entries.update({name: text.encode("utf-8") for name, text in (extra or {}).items()})
@@ -222,7 +222,7 @@ def print_booklet(html: str, page: Path, pdf_path: Path, epoch: int) -> Path:
 
 
 def _pdf_date(epoch: int) -> tuple[bytes, bytes]:
-    d = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+    d = datetime.datetime.fromtimestamp(epoch, datetime.UTC)
     return d.strftime("D:%Y%m%d%H%M%S+00'00'").encode(), d.strftime("%Y-%m-%dT%H:%M:%S").encode()
 
 
@@ -309,7 +309,7 @@ def content_changelog(root: Path, version: str, folder: str = "fiches") -> str:
     described = _git(root, "describe", "--tags", "--abbrev=0", "--match", "v*")
     if described.returncode == 0:
         tag = described.stdout.strip() or None
-    changes = {"A": [], "M": [], "D": []}
+    changes: dict[str, list] = {"A": [], "M": [], "D": []}
     if tag:
         diff = _git(root, "diff", "--name-status", "--no-renames", tag, "HEAD", "--", f"{folder}/")
         if diff.returncode != 0:
@@ -418,7 +418,8 @@ def main(argv=None, root: Path | None = None, out=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m commons_wiki.release",
                                      description="Produire les fichiers d'une version du wiki dans dist/.")
     parser.add_argument("what", choices=["offline", "livret", "all"],
-                        help="offline : zip hors ligne ; livret : PDF ; all : validation, site, zip, PDF, données, journal, sommes de contrôle")
+                        help="offline : zip hors ligne ; livret : PDF ; "
+                             "all : validation, site, zip, PDF, données, journal, sommes de contrôle")
     parser.add_argument("--version", default="dev", help="numéro de version, par exemple 2026.1")
     parser.add_argument("--dist", default=None, help="dossier de sortie (par défaut : dist/ du projet)")
     parser.add_argument("--root", default=None, help="dossier du projet (par défaut : le dossier courant ou un parent)")

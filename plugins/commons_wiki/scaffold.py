@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .body import PLACEHOLDER
 from .project import Project, load_project
-from .validate import fold, french_message, make_validator_class, suggest
+from .text import did_you_mean, fold, slugify, suggest
+from .validate import french_message, make_validator_class
 
 TODO = PLACEHOLDER   # the validator reports every one left (body.py)
 COLLECTION_ALIASES = {"fiche": "fiches", "fiches": "fiches"}
@@ -27,11 +28,6 @@ MAX_LISTED_CHOICES = 20        # longer referentials are not listed in comments
 
 class Stop(Exception):
     """The contributor's answers ran out (end of input): nothing is written."""
-
-
-def slugify(text: str) -> str:
-    """« Montauban-sur-l'Ouvèze » -> « montauban-sur-l-ouveze » (accents folded, kebab-case)."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 # -- questions ---------------------------------------------------------------------------------
@@ -91,7 +87,7 @@ def parse_departements(text: str, ref) -> tuple[list, list]:
             codes.append(exact)
             continue
         guess = suggest(raw, candidates)
-        hint = f" (vouliez-vous dire « {guess} », {ref.label(guess)} ?)" if guess else ""
+        hint = did_you_mean(guess, f", {ref.label(guess)}" if guess else "")
         errors.append(f"« {raw} » n'est pas un département connu{hint}")
     return list(dict.fromkeys(codes)), errors
 
@@ -109,47 +105,62 @@ def parse_echelle(text: str, ref) -> str | None:
 def gather_answers(project: Project, schema: dict, args, asker: Asker, folder: Path) -> dict | None:
     """Territory, title, départements, échelle. None when the answers cannot be completed."""
     refs = project.referentials
-    Validator = make_validator_class(refs, {})
     interactive = not getattr(args, "non_interactif", False)
-    answers: dict = {}
-
-    def text_field(key: str, dotted: str, given, label: str):
-        sub = _sub_schema(schema, dotted)
-        value = given
-        while True:
-            if value is not None:
-                error = _schema_error(Validator, sub, value)
-                if not error and key == "territoire":
-                    slug = slugify(value)
-                    if not slug:
-                        error = "ce nom ne donne aucun nom de fichier (lettres ou chiffres attendus)"
-                    elif (folder / f"{slug}.md").exists():
-                        error = (f"une fiche existe déjà pour ce territoire ({folder.name}/{slug}.md) : complétez-la, "
-                                 "ou précisez le nom (par exemple en ajoutant la commune ou le pays)")
-                if not error:
-                    return value
-                asker.say(f"  → {error}")
-                if not interactive:
-                    return None
-            elif not interactive:
-                return None
-            else:
-                asker.say(f"{label} — {sub.get('description', '')}")
-            value = asker.ask(f"{label} :")
-
+    ask = _TextQuestion(make_validator_class(refs, {}), schema, asker, folder, interactive)
     if interactive:
         asker.say("Nouvelle fiche expérience. Répondez aux questions (Ctrl+D pour abandonner sans rien écrire).")
-    answers["territoire"] = text_field("territoire", "territoire.nom", getattr(args, "territoire", None),
-                                       "Nom du territoire")
+    answers: dict = {"territoire": ask("territoire", "territoire.nom", getattr(args, "territoire", None),
+                                       "Nom du territoire")}
     if answers["territoire"] is None:
         if not getattr(args, "territoire", None):
             asker.say("Le nom du territoire est nécessaire pour nommer le fichier : utilisez --territoire \"…\".")
         return None
-    answers["titre"] = text_field("titre", "titre", getattr(args, "titre", None), "Nom de l'initiative")
+    answers["titre"] = ask("titre", "titre", getattr(args, "titre", None), "Nom de l'initiative")
     if not interactive:
         return answers   # the rest stays « À COMPLÉTER »
+    answers["departements"] = _ask_departements(refs["departements"], schema, asker)
+    answers["echelle"] = _ask_echelle(refs["echelles"], schema, asker)
+    return answers
 
-    deps = refs["departements"]
+
+class _TextQuestion:
+    """Asks for one text field until its answer fits the schema (once only when not interactive)."""
+
+    def __init__(self, validator_cls, schema: dict, asker: Asker, folder: Path, interactive: bool):
+        self.validator_cls, self.schema, self.asker = validator_cls, schema, asker
+        self.folder, self.interactive = folder, interactive
+
+    def __call__(self, key: str, dotted: str, given, label: str):
+        sub = _sub_schema(self.schema, dotted)
+        value = given
+        while True:
+            if value is not None:
+                error = self.error(key, sub, value)
+                if not error:
+                    return value
+                self.asker.say(f"  → {error}")
+                if not self.interactive:
+                    return None
+            elif not self.interactive:
+                return None
+            else:
+                self.asker.say(f"{label} — {sub.get('description', '')}")
+            value = self.asker.ask(f"{label} :")
+
+    def error(self, key: str, sub: dict, value) -> str | None:
+        error = _schema_error(self.validator_cls, sub, value)
+        if error or key != "territoire":
+            return error
+        slug = slugify(value)
+        if not slug:
+            return "ce nom ne donne aucun nom de fichier (lettres ou chiffres attendus)"
+        if (self.folder / f"{slug}.md").exists():
+            return (f"une fiche existe déjà pour ce territoire ({self.folder.name}/{slug}.md) : complétez-la, "
+                    "ou précisez le nom (par exemple en ajoutant la commune ou le pays)")
+        return None
+
+
+def _ask_departements(deps, schema: dict, asker: Asker) -> list:
     asker.say(f"Département(s) — {_sub_schema(schema, 'territoire.departements').get('description', '')}")
     asker.say("  Plusieurs départements : séparez-les par des virgules. Tapez « ? » pour la liste.")
     while True:
@@ -159,12 +170,12 @@ def gather_answers(project: Project, schema: dict, args, asker: Asker, folder: P
             continue
         codes, errors = parse_departements(text, deps)
         if codes and not errors:
-            answers["departements"] = codes
-            break
+            return codes
         for e in errors or ["au moins un code de département est attendu (par exemple 29, 2A ou 973)"]:
             asker.say(f"  → {e}")
 
-    echelles = refs["echelles"]
+
+def _ask_echelle(echelles, schema: dict, asker: Asker) -> str:
     asker.say(f"Échelle — {_sub_schema(schema, 'echelle').get('description', '')}")
     for i, t in enumerate(echelles.terms.values(), 1):
         asker.say(f"  {i}. {t.label}")
@@ -172,10 +183,8 @@ def gather_answers(project: Project, schema: dict, args, asker: Asker, folder: P
         text = asker.ask(f"Échelle (numéro de 1 à {len(echelles.terms)}, ou nom) :")
         found = parse_echelle(text, echelles)
         if found:
-            answers["echelle"] = found
-            break
+            return found
         asker.say(f"  → « {text} » n'est pas une échelle connue ; choisissez parmi : {_choices(echelles)}")
-    return answers
 
 
 # -- the skeleton ----------------------------------------------------------------------------

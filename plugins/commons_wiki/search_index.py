@@ -70,7 +70,7 @@ class _Terms:
     """Text -> terms, remembering the written forms of each term (« écoles » for « ecole ») so
     that the page opened from a result highlights the words as they are written."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.stop = frozenset(rules()["stopwords"])
         self.cache: dict[str, str | None] = {}
         self.forms: dict[str, set] = {}
@@ -110,7 +110,8 @@ def build(entries: list, records: dict[str, RecordText], secondary: set[str]) ->
     ``records`` maps a record page's location to its texts, ``secondary`` names the anchors
     of sections that never serve as a snippet."""
     terms = _Terms()
-    pages, docs = [], []
+    pages: list[list] = []
+    docs: list[_Doc] = []
     for location, group in _group_entries(entries).items():
         number = len(pages)
         head, *sections = group if group[0]["location"] == location else [{"location": location, "title": "", "text": ""}] + group
@@ -137,7 +138,8 @@ def _record_page(location: str, record: RecordText, sections: list, secondary: s
 
 
 def _record_doc(number: int, record: RecordText, sections: list, secondary: set, terms, boost) -> _Doc:
-    text, minor = [], []
+    text: list[str] = []
+    minor: list[str] = []
     for s in sections:
         (minor if _anchor(s) in secondary else text).append(plain(s["title"]) + " " + plain(s["text"]))
     return _Doc(number, -1, {

@@ -8,16 +8,15 @@ Three custom schema keywords tie the JSON Schema to the project:
 """
 from __future__ import annotations
 
-import difflib
 import operator
 import re
-import unicodedata
 from urllib.parse import urlparse
 
 import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from .problems import Problem, format_path
+from .text import did_you_mean, fold, suggest
 
 TYPE_FR = {"string": "un texte", "integer": "un nombre entier", "number": "un nombre", "array": "une liste",
            "object": "un bloc de champs", "boolean": "true ou false", "null": "vide (null)"}
@@ -25,26 +24,8 @@ TYPE_FR = {"string": "un texte", "integer": "un nombre entier", "number": "un no
 # Local parts that name a function, not a person (mairie.ayen@, contact@, accueil.mairie@…).
 GENERIC_MAIL_WORDS = {"mairie", "contact", "accueil", "info", "infos", "information", "secretariat", "bonjour",
                       "hello", "communication", "mission", "missionaccueil", "admin", "direction", "association",
-                      "asso", "office", "tourisme", "service", "services", "secretariat", "animation", "projet",
+                      "asso", "office", "tourisme", "service", "services", "animation", "projet",
                       "projets", "tierslieu", "cdc", "com", "courrier", "general", "reception", "equipe"}
-
-
-def fold(text: str) -> str:
-    """Lower case without accents or ligatures (« Cœur » -> « coeur »): suggestions, slugs and the
-    catalogue's text filter. commons.js folds the same way (tests/fixtures/pliage.json, run in both)."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return text.replace("œ", "oe").replace("æ", "ae").replace("\u2019", "'")
-
-
-def suggest(value, candidates: dict) -> str | None:
-    """Nearest known id; ``candidates`` maps comparable text (ids, labels) to the id."""
-    folded = {fold(k): v for k, v in candidates.items()}
-    key = fold(value)
-    if key in folded:
-        return folded[key]
-    match = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.6)
-    return folded[match[0]] if match else None
 
 
 def is_personal_mail(address: str) -> bool:
@@ -70,7 +51,7 @@ def make_validator_class(referentials: dict, ids_by_collection: dict):
                 cands[t.label] = t.id
                 cands[t.short_label] = t.id
             guess = suggest(str(instance), cands)
-            hint = f" (vouliez-vous dire « {guess} » ?)" if guess else f" ; valeurs possibles : {', '.join(list(ref.terms)[:20])}{'…' if len(ref.terms) > 20 else ''}"
+            hint = did_you_mean(guess) or f" ; valeurs possibles : {', '.join(list(ref.terms)[:20])}{'…' if len(ref.terms) > 20 else ''}"
             yield ValidationError(f"« {instance} » n'existe pas dans le référentiel {ref.title.lower()}{hint}", validator="x-referentiel")
 
     def x_reference(validator, collection, instance, schema):
@@ -79,7 +60,7 @@ def make_validator_class(referentials: dict, ids_by_collection: dict):
             return
         if instance not in known:
             guess = suggest(instance, {k: k for k in known})
-            hint = f" (vouliez-vous dire « {guess} » ?)" if guess else ""
+            hint = did_you_mean(guess)
             yield ValidationError(f"« {instance} » ne correspond à aucun élément de « {collection} »{hint}", validator="x-reference")
 
     def x_url(validator, enabled, instance, schema):
@@ -143,67 +124,117 @@ def _describe(value) -> str:
     return f"« {s[:60]}{'…' if len(s) > 60 else ''} »"
 
 
-def french_message(err: ValidationError):
-    """(path, message) in French for a jsonschema error (a list of them for unknown fields)."""
-    path = tuple(err.absolute_path)
-    v, val, inst = err.validator, err.validator_value, err.instance
-    if v == "required":
-        # jsonschema raises one error for all the missing fields: report each of them
-        missing = [k for k in val if isinstance(inst, dict) and k not in inst]
-        return [(path + (name,), "champ obligatoire manquant") for name in missing]
-    if v == "additionalProperties":
-        props = set((err.schema.get("properties") or {}).keys())
-        extras = [k for k in inst if k not in props] if isinstance(inst, dict) else []
-        out = []
-        for name in extras:
-            guess = suggest(str(name), {p: p for p in props})
-            hint = f" (vouliez-vous dire « {guess} » ?)" if guess else f" ; champs permis : {', '.join(sorted(props))}"
-            out.append((path + (name,), f"champ inconnu{hint}"))
-        return out
-    if v == "type" and inst is None:
+def _plural(n) -> str:
+    return "s" if n > 1 else ""
+
+
+def _msg_required(err, path, val, inst):
+    # jsonschema raises one error for all the missing fields: report each of them
+    missing = [k for k in val if isinstance(inst, dict) and k not in inst]
+    return [(path + (name,), "champ obligatoire manquant") for name in missing]
+
+
+def _msg_additional_properties(err, path, val, inst):
+    props = set((err.schema.get("properties") or {}).keys())
+    extras = [k for k in inst if k not in props] if isinstance(inst, dict) else []
+    out = []
+    for name in extras:
+        guess = suggest(str(name), {p: p for p in props})
+        hint = did_you_mean(guess) or f" ; champs permis : {', '.join(sorted(props))}"
+        out.append((path + (name,), f"champ inconnu{hint}"))
+    return out
+
+
+def _msg_type(err, path, val, inst):
+    if inst is None:
         return path, "champ à compléter (il est vide)"
-    if v == "type":
-        types = val if isinstance(val, list) else [val]
-        return path, f"doit être {' ou '.join(TYPE_FR.get(t, t) for t in types)}, pas {_describe(inst)}"
-    if v == "enum":
-        guess = suggest(str(inst), {str(x): str(x) for x in val})
-        hint = f" (vouliez-vous dire « {guess} » ?)" if guess and guess != str(inst) else ""
-        return path, f"{_describe(inst)} n'est pas une valeur permise{hint} ; valeurs possibles : {', '.join(map(str, val))}"
-    if v == "minItems":
-        return path, f"au moins {val} élément{'s' if val > 1 else ''} attendu{'s' if val > 1 else ''} (il y en a {len(inst)})"
-    if v == "maxItems":
-        return path, f"au plus {val} élément{'s' if val > 1 else ''} permis (il y en a {len(inst)})"
-    if v == "minLength":
-        return path, f"texte trop court ({len(inst)} caractères, minimum {val})"
-    if v == "maxLength":
-        return path, f"texte trop long ({len(inst)} caractères, maximum {val})"
-    if v == "pattern":
-        return path, f"{_describe(inst)} n'a pas le format attendu ({err.schema.get('description', val)})"
-    if v == "format":
-        what = {"date": "une date AAAA-MM-JJ valide", "email": "une adresse électronique valide",
-                "uri": "une adresse web complète (https://…)"}.get(val, val)
-        return path, f"{_describe(inst)} n'est pas {what}"
-    if v in ("minimum", "exclusiveMinimum"):
-        return path, f"{inst} est trop petit (minimum {val})"
-    if v in ("maximum", "exclusiveMaximum"):
-        return path, f"{inst} est trop grand (maximum {val})"
-    if v == "uniqueItems":
-        seen, dup = set(), None
-        for x in inst:
-            key = repr(x)
-            if key in seen:
-                dup = x
-                break
-            seen.add(key)
-        return path, f"la liste contient deux fois {_describe(dup)}"
-    if v in ("oneOf", "anyOf"):
-        forms = [" + ".join(s.get("required", [])) for s in val if isinstance(s, dict) and s.get("required")]
-        return path, "ne correspond à aucune des formes permises" + (f" ; il faut : {' | '.join(forms)}" if forms else "")
-    if v == "minProperties":
-        return path, f"au moins {val} élément{'s' if val > 1 else ''} attendu{'s' if val > 1 else ''}"
-    if v.startswith("x-"):
+    types = val if isinstance(val, list) else [val]
+    return path, f"doit être {' ou '.join(TYPE_FR.get(t, t) for t in types)}, pas {_describe(inst)}"
+
+
+def _msg_enum(err, path, val, inst):
+    guess = suggest(str(inst), {str(x): str(x) for x in val})
+    hint = did_you_mean(guess) if guess != str(inst) else ""
+    return path, f"{_describe(inst)} n'est pas une valeur permise{hint} ; valeurs possibles : {', '.join(map(str, val))}"
+
+
+def _msg_min_items(err, path, val, inst):
+    return path, f"au moins {val} élément{_plural(val)} attendu{_plural(val)} (il y en a {len(inst)})"
+
+
+def _msg_max_items(err, path, val, inst):
+    return path, f"au plus {val} élément{_plural(val)} permis (il y en a {len(inst)})"
+
+
+def _msg_min_length(err, path, val, inst):
+    return path, f"texte trop court ({len(inst)} caractères, minimum {val})"
+
+
+def _msg_max_length(err, path, val, inst):
+    return path, f"texte trop long ({len(inst)} caractères, maximum {val})"
+
+
+def _msg_pattern(err, path, val, inst):
+    return path, f"{_describe(inst)} n'a pas le format attendu ({err.schema.get('description', val)})"
+
+
+_FORMATS_FR = {"date": "une date AAAA-MM-JJ valide", "email": "une adresse électronique valide",
+               "uri": "une adresse web complète (https://…)"}
+
+
+def _msg_format(err, path, val, inst):
+    return path, f"{_describe(inst)} n'est pas {_FORMATS_FR.get(val, val)}"
+
+
+def _msg_minimum(err, path, val, inst):
+    return path, f"{inst} est trop petit (minimum {val})"
+
+
+def _msg_maximum(err, path, val, inst):
+    return path, f"{inst} est trop grand (maximum {val})"
+
+
+def _first_duplicate(items):
+    seen = set()
+    for x in items:
+        key = repr(x)
+        if key in seen:
+            return x
+        seen.add(key)
+    return None
+
+
+def _msg_unique_items(err, path, val, inst):
+    return path, f"la liste contient deux fois {_describe(_first_duplicate(inst))}"
+
+
+def _msg_one_of(err, path, val, inst):
+    forms = [" + ".join(s.get("required", [])) for s in val if isinstance(s, dict) and s.get("required")]
+    return path, "ne correspond à aucune des formes permises" + (f" ; il faut : {' | '.join(forms)}" if forms else "")
+
+
+def _msg_min_properties(err, path, val, inst):
+    return path, f"au moins {val} élément{_plural(val)} attendu{_plural(val)}"
+
+
+_MESSAGES = {
+    "required": _msg_required, "additionalProperties": _msg_additional_properties, "type": _msg_type,
+    "enum": _msg_enum, "minItems": _msg_min_items, "maxItems": _msg_max_items, "minLength": _msg_min_length,
+    "maxLength": _msg_max_length, "pattern": _msg_pattern, "format": _msg_format,
+    "minimum": _msg_minimum, "exclusiveMinimum": _msg_minimum, "maximum": _msg_maximum,
+    "exclusiveMaximum": _msg_maximum, "uniqueItems": _msg_unique_items, "oneOf": _msg_one_of,
+    "anyOf": _msg_one_of, "minProperties": _msg_min_properties,
+}
+
+
+def french_message(err: ValidationError):
+    """(path, message) in French for a jsonschema error (a list of them for unknown fields).
+    Our x- keywords already speak French; other keywords we do not use keep jsonschema's text."""
+    path = tuple(err.absolute_path)
+    message = _MESSAGES.get(str(err.validator))
+    if message is None:
         return path, err.message
-    return path, err.message  # pragma: no cover - keywords we do not use
+    return message(err, path, err.validator_value, err.instance)
 
 
 # Keywords whose subschemas fast_valid() does not walk itself: a schema using them goes
@@ -213,7 +244,7 @@ _APPLICATORS = {"$ref", "$dynamicRef", "$recursiveRef", "anyOf", "oneOf", "not",
                 "unevaluatedItems", "unevaluatedProperties"}
 
 
-_PLAIN_TYPES = {str: "string", dict: "object", list: "array"}
+_PLAIN_TYPES: dict[type, str] = {str: "string", dict: "object", list: "array"}
 _LENGTHS = {"minLength": (str, operator.ge), "maxLength": (str, operator.le),
             "minItems": (list, operator.ge), "maxItems": (list, operator.le)}
 
@@ -223,13 +254,8 @@ def _plan(schema) -> list | None:
     cached = _PLANS.get(id(schema))
     if cached and cached[0] is schema:
         return cached[1]
-    plan = []
-    for key, value in schema.items():
-        if key in _APPLICATORS:
-            plan = None
-            break
-        if key not in _ANNOTATIONS:
-            plan.append((key, value))
+    plan = None if not _APPLICATORS.isdisjoint(schema) else \
+        [(key, value) for key, value in schema.items() if key not in _ANNOTATIONS]
     if len(_PLANS) > 10_000:  # `mkdocs serve` reloads the schemas at each rebuild
         _PLANS.clear()
     _PLANS[id(schema)] = (schema, plan)  # keeping the schema alive keeps its id unique
@@ -259,41 +285,62 @@ def fast_valid(validator, schema, instance) -> bool:
     if plan is None:
         return False
     for key, value in plan:
-        if key == "properties":
-            if isinstance(instance, dict):
-                for name, sub in value.items():
-                    if name in instance and not fast_valid(validator, sub, instance[name]):
-                        return False
-        elif key == "additionalProperties":
-            if isinstance(instance, dict):
-                known = schema.get("properties") or {}
-                for name, item in instance.items():
-                    if name not in known and (value is False or not fast_valid(validator, value, item)):
-                        return False
-        elif key == "items":
-            if isinstance(instance, list):
-                for item in instance:
-                    if not fast_valid(validator, value, item):
-                        return False
-        elif key == "allOf":
-            if not all(fast_valid(validator, sub, instance) for sub in value):
+        walk = _WALKS.get(key)
+        if walk is not None:
+            if not walk(validator, schema, value, instance):
                 return False
-        elif key == "if":
-            # the condition needs an exact answer (not "maybe"): jsonschema decides it, it is small
-            branch = schema.get("then") if validator.evolve(schema=value).is_valid(instance) else schema.get("else")
-            if branch is not None and not fast_valid(validator, branch, instance):
-                return False
-        elif key == "type" and _PLAIN_TYPES.get(type(instance)) in (value if isinstance(value, list) else (value,)):
-            continue  # the usual case, decided without jsonschema's type checker
-        elif key in _LENGTHS:
-            kind, compare = _LENGTHS[key]
-            if isinstance(instance, kind) and not compare(len(instance), value):
-                return False
-        else:  # a leaf keyword, checked by jsonschema's own function (unknown ones are annotations)
-            check = validator.VALIDATORS.get(key)
-            if check and next(iter(check(validator, value, instance, schema) or ()), None) is not None:
-                return False
+        elif not _leaf_valid(validator, schema, key, value, instance):
+            return False
     return True
+
+
+def _fast_properties(validator, schema, value, instance) -> bool:
+    if not isinstance(instance, dict):
+        return True
+    return all(name not in instance or fast_valid(validator, sub, instance[name]) for name, sub in value.items())
+
+
+def _fast_additional_properties(validator, schema, value, instance) -> bool:
+    if not isinstance(instance, dict):
+        return True
+    known = schema.get("properties") or {}
+    return not any(name not in known and (value is False or not fast_valid(validator, value, item))
+                   for name, item in instance.items())
+
+
+def _fast_items(validator, schema, value, instance) -> bool:
+    return not isinstance(instance, list) or all(fast_valid(validator, value, item) for item in instance)
+
+
+def _fast_all_of(validator, schema, value, instance) -> bool:
+    return all(fast_valid(validator, sub, instance) for sub in value)
+
+
+def _fast_if(validator, schema, value, instance) -> bool:
+    # the condition needs an exact answer (not "maybe"): jsonschema decides it, it is small
+    branch = schema.get("then") if validator.evolve(schema=value).is_valid(instance) else schema.get("else")
+    return branch is None or fast_valid(validator, branch, instance)
+
+
+def _fast_length(key):
+    kind, compare = _LENGTHS[key]
+
+    def check(validator, schema, value, instance) -> bool:
+        return not isinstance(instance, kind) or compare(len(instance), value)
+    return check
+
+
+_WALKS = {"properties": _fast_properties, "additionalProperties": _fast_additional_properties,
+          "items": _fast_items, "allOf": _fast_all_of, "if": _fast_if,
+          **{key: _fast_length(key) for key in _LENGTHS}}
+
+
+def _leaf_valid(validator, schema, key, value, instance) -> bool:
+    """A leaf keyword, checked by jsonschema's own function (unknown ones are annotations)."""
+    if key == "type" and _PLAIN_TYPES.get(type(instance)) in (value if isinstance(value, list) else (value,)):
+        return True   # the usual case, decided without jsonschema's type checker
+    check = validator.VALIDATORS.get(key)
+    return not check or next(iter(check(validator, value, instance, schema) or ()), None) is None
 
 
 def _text_expected(err: ValidationError, plain: dict, base: tuple):

@@ -13,9 +13,9 @@
   // ---------------------------------------------------------------------------------------------
   // Helpers
 
-  // Lower case without accents, like commons_wiki.validate.fold (Python side of the search text).
+  // Lower case without accents, like commons_wiki.text.fold (Python side of the search text).
   var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
-  // The same folding as commons_wiki.validate.fold (tests/fixtures/pliage.json is run in both).
+  // The same folding as commons_wiki.text.fold (tests/fixtures/pliage.json is run in both).
   function fold(text) {
     return String(text || "").normalize("NFKD").replace(MARKS, "").toLowerCase()
       .replace(/\u0153/g, "oe").replace(/\u00e6/g, "ae").replace(/\u2019/g, "'");

@@ -10,7 +10,7 @@
   var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
   var WORD = /[\p{L}\p{N}]+/gu;
 
-  // Lower case without accents or ligatures (commons_wiki.validate.fold).
+  // Lower case without accents or ligatures (commons_wiki.text.fold).
   function fold(text) {
     return String(text == null ? "" : text).normalize("NFKD").replace(MARKS, "").toLowerCase()
       .replace(/\u0153/g, "oe").replace(/\u00e6/g, "ae").replace(/\u2019/g, "'");
