@@ -239,7 +239,7 @@ _PROBE = """() => {
   window.__bench = {key: null, hit: null};
   document.addEventListener('keydown', () => { if (window.__bench.key === null) window.__bench.key = performance.now(); }, true);
   new MutationObserver(() => {
-    if (window.__bench.hit === null && document.querySelector('.md-search-result__item'))
+    if (window.__bench.hit === null && window.__bench.key !== null && document.querySelector('.md-search-result__item'))
       window.__bench.hit = performance.now();
   }).observe(document.body, {childList: true, subtree: true});
 }"""
