@@ -20,7 +20,6 @@ from .project import source_paths
 from .search_index import write_site_index
 from .views import Renderer
 
-
 log = logging.getLogger("mkdocs.plugins.commons_wiki")
 
 ANALYSER_SCRIPT = "assets/javascripts/analyse-fr.js"   # listed in mkdocs.yml extra_javascript
@@ -96,6 +95,7 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
         """Scripts a page may load: the theme's files, extra_javascript and polyfills, and the
         search index that Material's offline plugin writes as a script (a Material internal)."""
         from urllib.parse import urlparse
+
         from .checks import ScriptAudit, theme_script_files
         extra = [str(s) for s in config.extra_javascript] + list(config.extra.get("polyfills") or [])
         extra.append("search/search_index.js")

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from .catalogue import Catalogue, Record
 from .project import as_list, get_field
 from .provenance import provenance_of
+from .text import fold
 
 # One pass, one entity per character: HTML and Markdown both show the text literally. Only the
 # characters that can start markup inline are escaped (values never start a line): HTML's & < >,
@@ -95,6 +96,14 @@ def json_script(value) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def _band_of(bands: list, value) -> list:
+    """The id of the band (min ≤ value < max) a number falls in, as a one-item list."""
+    for band in bands:
+        if value is not None and band.get("min", float("-inf")) <= value < band.get("max", float("inf")):
+            return [band["id"]]
+    return []
+
+
 class Renderer:
     def __init__(self, cat: Catalogue, templates_dir, settings: dict | None = None):
         self.cat = cat
@@ -105,9 +114,9 @@ class Renderer:
             autoescape=True, finalize=md_escape, undefined=jinja2.ChainableUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.env.filters.update(
-            euros=euros, nombre=french_number, date_fr=date_fr, as_list=as_list, json_script=json_script,
+            euros=euros, nombre=french_number, date_fr=date_fr, json_script=json_script,
             attr=lambda v: Markup(html.escape("" if v is None else str(v), quote=True)),
-            safe=lambda v: Markup(v), field=get_field)
+            safe=lambda v: Markup(v))
         self.env.globals.update(cat=cat, project=self.project, refs=self.project.referentials,
                                 taxonomies=self.project.taxonomies, settings=self.settings, relative=relative,
                                 Markup=Markup, search_tags=self.search_tags, jsonld=self.jsonld,
@@ -136,7 +145,6 @@ class Renderer:
 
     def _funder_index(self) -> dict:
         """Folded name or alias -> record, for linking funders named in records (wiki.yml: funders)."""
-        from .validate import fold
         conf = self.project.config.get("funders") or {}
         index = {}
         for rec in self.cat[conf.get("collection", "")].values():
@@ -148,7 +156,6 @@ class Renderer:
 
     def funder_records(self, text: str) -> list:
         """Resources whose name or alias appears as whole words in ``text`` (longest names first)."""
-        from .validate import fold
         if getattr(self, "_funder_patterns", None) is None:
             self._funder_patterns = [(re.compile(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])"), rec)
                                      for name, rec in sorted(self.funders.items(), key=lambda x: -len(x[0]))]
@@ -177,7 +184,7 @@ class Renderer:
         """The release's date (SOURCE_DATE_EPOCH, set by `make release` and `make build`), if any."""
         import os
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date() if epoch.isdigit() else None
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date() if epoch.isdigit() else None
 
     def today(self) -> datetime.date:
         """« Today » for what ages (a fiche to update): the release's date, else the real one."""
@@ -192,22 +199,21 @@ class Renderer:
     def build_date(self) -> str:
         """The date printed on the booklet's cover: the release's (SOURCE_DATE_EPOCH), else the
         latest update of a record, so that two builds of the same content are identical."""
-        if self.release_date():
-            return self.release_date().isoformat()
+        release = self.release_date()
+        if release is not None:
+            return release.isoformat()
         dates = [str(r.data.get(c.date_field, "")) for n, c in self.project.collections.items() if c.date_field
                  for r in self.cat[n].values()]
         return max(dates, default="")
 
     # -- catalogue and map data ---------------------------------------------------------
     def _facet_values(self, facet: dict, record: Record) -> list:
+        """The option ids of one catalogue facet that a record carries."""
         if facet.get("taxonomy"):
             return self.cat.terms_of(record, facet["taxonomy"])
         value = get_field(record.data, facet["field"])
         if "bands" in facet:
-            for band in facet["bands"]:
-                if value is not None and band.get("min", float("-inf")) <= value < band.get("max", float("inf")):
-                    return [band["id"]]
-            return []
+            return _band_of(facet["bands"], value)
         if "older_than_months" in facet:   # a date field: is the record due for an update?
             from .linkwatch import is_stale
             return ["a-actualiser" if is_stale(value, self._today, facet["older_than_months"]) else "a-jour"]
@@ -228,34 +234,36 @@ class Renderer:
 
     def catalogue_data(self, page: str) -> dict:
         """Facets with initial counts, and one compact entry per fiche (embedded in the page)."""
-        from .validate import fold
         conf = self.project.config.get("catalogue") or {}
         facets = conf.get("facets") or []
-        entries = []
-        for rec in self.cat[conf.get("collection", "")].values():
-            text = " ".join(" ".join(map(str, as_list(get_field(rec.data, f)))) for f in conf.get("text_fields", []))
-            text += " " + " ".join(self._term_labels(rec))   # the places and labels the cards show
-            entries.append({"id": rec.id, "url": relative(page, self.record_page(rec), self.settings.get("use_directory_urls", True)),
-                            "text": fold(text), "f": {fc["name"]: self._facet_values(fc, rec) for fc in facets}})
+        entries = [self._catalogue_entry(rec, page, conf.get("text_fields", []), facets)
+                   for rec in self.cat[conf.get("collection", "")].values()]
         out_facets = []
         for fc in facets:
             counts: dict = {}
             for e in entries:
                 for v in e["f"][fc["name"]]:
                     counts[v] = counts.get(v, 0) + 1
-            if fc.get("taxonomy"):
-                ref = self.project.referentials[self.project.taxonomies[fc["taxonomy"]].referential]
-                options = [{"id": t, "label": ref.label(t, short=True)} for t in ref.terms if t in counts]
-            elif "bands" in fc:
-                options = [{"id": b["id"], "label": b["label"]} for b in fc["bands"]]
-            elif "values" in fc:
-                options = [{"id": v["id"], "label": v["label"]} for v in fc["values"]]
-            else:
-                options = [{"id": v, "label": v} for v in sorted(counts)]
-            for o in options:
-                o["count"] = counts.get(o["id"], 0)
+            options = [dict(o, count=counts.get(o["id"], 0)) for o in self._facet_options(fc, counts)]
             out_facets.append({"name": fc["name"], "label": fc["label"], "options": options})
         return {"facets": out_facets, "records": entries}
+
+    def _catalogue_entry(self, rec: Record, page: str, text_fields: list, facets: list) -> dict:
+        """A card's data: its address, the text the filter searches, its facet values."""
+        text = " ".join(" ".join(map(str, as_list(get_field(rec.data, f)))) for f in text_fields)
+        text += " " + " ".join(self._term_labels(rec))   # the places and labels the cards show
+        return {"id": rec.id, "url": relative(page, self.record_page(rec), self.settings.get("use_directory_urls", True)),
+                "text": fold(text), "f": {fc["name"]: self._facet_values(fc, rec) for fc in facets}}
+
+    def _facet_options(self, facet: dict, counts: dict) -> list:
+        if facet.get("taxonomy"):
+            ref = self.project.referentials[self.project.taxonomies[facet["taxonomy"]].referential]
+            return [{"id": t, "label": ref.label(t, short=True)} for t in ref.terms if t in counts]
+        if "bands" in facet:
+            return [{"id": b["id"], "label": b["label"]} for b in facet["bands"]]
+        if "values" in facet:
+            return [{"id": v["id"], "label": v["label"]} for v in facet["values"]]
+        return [{"id": v, "label": v} for v in sorted(counts)]
 
     def departement_map(self, page: str) -> dict:
         from .geo import department_shapes
