@@ -60,7 +60,7 @@ def test_a_selection_reads_the_catalogue_address_or_ids():
 
 
 def test_selection_follows_the_catalogue_rule(cat, built_site):
-    entries = Renderer(cat, built_site.parent / "templates", {}).catalogue_data("livret/index.md")["records"]
+    entries = Renderer(cat, built_site.parent / "templates").catalogue_data("livret/index.md")["records"]
     mobility = [r.id for r in cat["fiches"].values() if "mobilite" in r.data["thematiques"]]
     assert select(entries, "thematiques=mobilite") == mobility
     both = [r.id for r in cat["fiches"].values()

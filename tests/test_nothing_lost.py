@@ -17,6 +17,7 @@ from commons_wiki.checks import check_site
 from commons_wiki.search_index import INDEX_FILE
 from commons_wiki.search_index import read as read_search_index
 from commons_wiki.search_index import script as search_script
+from commons_wiki.settings import SiteSettings
 from commons_wiki.views import Renderer
 from conftest import ROOT, copy_project, run_mkdocs
 
@@ -104,7 +105,7 @@ def test_each_term_page_lists_exactly_its_fiches(built_site):
 def _core(root: Path):
     cat = load_catalogue(root)
     assert not cat.problems
-    return cat, Renderer(cat, root / "templates", {"use_directory_urls": True})
+    return cat, Renderer(cat, root / "templates", SiteSettings(use_directory_urls=True))
 
 
 def test_post_build_check_passes_on_the_real_build(built_site):

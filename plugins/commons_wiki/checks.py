@@ -47,7 +47,7 @@ def check_site(cat: Catalogue, site: Path, renderer: Renderer) -> list:
     cname = conf.get("collection")
     if not cname:
         return []
-    directory_urls = renderer.settings.get("use_directory_urls", True)
+    directory_urls = renderer.settings.use_directory_urls
     records = cat[cname]
     marker = conf.get("marker", "data-record")
     marked = re.compile(rf'\b{re.escape(marker)}="([^"]+)"')

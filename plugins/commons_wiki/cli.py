@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .catalogue import load_catalogue
 from .problems import Problem, format_problems
+from .settings import SiteSettings
 
 
 def find_root(start: Path) -> Path:
@@ -54,7 +55,7 @@ def cmd_export(args) -> int:
     if cat.problems:
         print(format_problems(cat.problems), file=sys.stderr)
         return 1
-    settings = {"site_url": _site_url(root)}
+    settings = SiteSettings.read(root)
     for path in write_exports(cat, Path(args.out), version=args.version, settings=settings):
         print(path)
     return 0
@@ -69,7 +70,7 @@ def cmd_pages(args) -> int:
         print(format_problems(cat.problems), file=sys.stderr)
         return 1
     docs = next((root / col.folder for col in cat.project.collections.values() if col.in_docs_dir), None)
-    written = write_pages(cat, root / "templates", docs, Path(args.sortie), {"site_url": _site_url(root)})
+    written = write_pages(cat, root / "templates", docs, Path(args.sortie), SiteSettings.read(root))
     print(f"{len(written)} pages écrites dans {args.sortie} (avec les pages de {docs.name if docs else 'aucun dossier'}/).")
     return 0
 
@@ -146,16 +147,6 @@ def cmd_watch(args) -> int:
         Path(args.rapport).write_text(text, encoding="utf-8")
     print(text or "Rien à signaler : tous les liens répondent et aucune fiche n'a plus de deux ans.")
     return 0
-
-
-def _site_url(root: Path) -> str:
-    """site_url of mkdocs.yml (links in the feed and JSON-LD), read without MkDocs."""
-    import re
-    path = root / "mkdocs.yml"
-    if not path.exists():
-        return ""
-    m = re.search(r"^site_url:\s*(\S+)", path.read_text(encoding="utf-8"), re.M)
-    return m.group(1).strip("'\"") if m else ""
 
 
 # argparse's own words, in French (it looks them up through its module-level gettext alias)

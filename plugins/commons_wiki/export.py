@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape as xml_escape
 from .catalogue import Catalogue, Record
 from .project import get_field
 from .provenance import provenance_of
+from .settings import SiteSettings
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -48,12 +49,12 @@ def _licence(cat: Catalogue) -> dict:
     return {"name": lic, "title": term.label if term else lic, "path": term.extra.get("url", "") if term else ""}
 
 
-def record_url(cat: Catalogue, record: Record, settings: dict) -> str:
-    site = (settings.get("site_url") or "").rstrip("/")
+def record_url(cat: Catalogue, record: Record, settings: SiteSettings) -> str:
+    site = settings.site_url.rstrip("/")
     return f"{site}/{cat.project.collections[record.collection].url}/{record.id}/" if site else ""
 
 
-def dataset_sources(cat: Catalogue, collection: str, settings: dict | None = None) -> list:
+def dataset_sources(cat: Catalogue, collection: str, settings: SiteSettings | None = None) -> list:
     """Frictionless ``sources``: each document records were taken from, then each contributed record."""
     declared = cat.project.collections[collection].source   # a collection drawn from one document
     documents, contributions = ({declared: None} if declared else {}), []
@@ -63,7 +64,7 @@ def dataset_sources(cat: Catalogue, collection: str, settings: dict | None = Non
             documents.setdefault(prov.document or prov.label, None)
         elif prov.kind:
             source = {"title": f"{rec.title} : {prov.credit()}"}
-            url = record_url(cat, rec, settings or {})
+            url = record_url(cat, rec, settings or SiteSettings())
             if url:
                 source["path"] = url
             contributions.append(source)
@@ -74,7 +75,7 @@ def schema_name(cat: Catalogue, collection: str) -> str:
     return cat.project.collections[collection].schema_file.split("/")[-1]
 
 
-def _meta(cat: Catalogue, version: str, collection: str, settings: dict | None = None) -> dict:
+def _meta(cat: Catalogue, version: str, collection: str, settings: SiteSettings | None = None) -> dict:
     return {"version": version, "licence": _licence(cat),
             "sources": dataset_sources(cat, collection, settings),
             # the published address of the schema (its $id), not a file name that is not beside the data
@@ -82,7 +83,7 @@ def _meta(cat: Catalogue, version: str, collection: str, settings: dict | None =
             "schema_version": cat.project.collections[collection].schema.get("x-version", "")}
 
 
-def records_json(cat: Catalogue, collection: str, version: str, settings: dict | None = None) -> str:
+def records_json(cat: Catalogue, collection: str, version: str, settings: SiteSettings | None = None) -> str:
     """{"<collection>": {id: record}}: each record validates against the collection's schema."""
     payload = dict(_meta(cat, version, collection, settings))
     payload[collection] = {r.id: public_data(cat, r) for r in cat[collection].values()}
@@ -156,7 +157,7 @@ def _table_type(sub: dict) -> str:
     return "string"
 
 
-def datapackage(cat: Catalogue, collection: str, version: str, settings: dict | None = None) -> str:
+def datapackage(cat: Catalogue, collection: str, version: str, settings: SiteSettings | None = None) -> str:
     schema = cat.project.collections[collection].schema
     fields = []
     for name, sub in csv_columns(schema):
@@ -183,12 +184,12 @@ def datapackage(cat: Catalogue, collection: str, version: str, settings: dict | 
 
 
 # -- JSON-LD and Atom --------------------------------------------------------------
-def jsonld_for(cat: Catalogue, record: Record, settings: dict) -> dict:
+def jsonld_for(cat: Catalogue, record: Record, settings: SiteSettings) -> dict:
     conf = publish_conf(cat)
     jl = conf.get("jsonld") or {}
     col = cat.project.collections[record.collection]
     d = record.data
-    site = (settings.get("site_url") or "").rstrip("/")
+    site = settings.site_url.rstrip("/")
     keywords = []
     for tax in jl.get("keywords") or []:
         ref = cat.project.referentials[cat.project.taxonomies[tax].referential]
@@ -227,11 +228,11 @@ def _jsonld_provenance(prov) -> dict:
     return out
 
 
-def atom_feed(cat: Catalogue, settings: dict) -> str:
+def atom_feed(cat: Catalogue, settings: SiteSettings) -> str:
     conf = publish_conf(cat)
     cname = conf["collection"]
     col = cat.project.collections[cname]
-    site = (settings.get("site_url") or "https://example.invalid").rstrip("/")
+    site = settings.absolute_site_url.rstrip("/")
     recs = sorted(cat[cname].values(), key=lambda r: (str(r.data.get(col.date_field, "")), r.id), reverse=True)
     updated = max((str(r.data.get(col.date_field, "")) for r in recs), default="1970-01-01")
     title = cat.project.config.get("title", "")
@@ -254,12 +255,12 @@ def atom_feed(cat: Catalogue, settings: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def export_files(cat: Catalogue, version: str, settings: dict | None = None) -> dict:
+def export_files(cat: Catalogue, version: str, settings: SiteSettings | None = None) -> dict:
     """{relative path: text} of every open-data file (none when wiki.yml has no publish block)."""
     conf = publish_conf(cat)
     if not conf.get("collection"):
         return {}
-    settings = settings or {}
+    settings = settings or SiteSettings()
     cname = conf["collection"]
     col = cat.project.collections[cname]
     schema_src = (cat.project.root / col.schema_file).read_text(encoding="utf-8")
@@ -277,9 +278,9 @@ def export_files(cat: Catalogue, version: str, settings: dict | None = None) -> 
     return files
 
 
-def write_site_exports(cat: Catalogue, site: Path, settings: dict) -> list:
+def write_site_exports(cat: Catalogue, site: Path, settings: SiteSettings) -> list:
     written = []
-    for rel, text in export_files(cat, settings.get("version", "dev"), settings).items():
+    for rel, text in export_files(cat, settings.version, settings).items():
         path = site / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -287,7 +288,7 @@ def write_site_exports(cat: Catalogue, site: Path, settings: dict) -> list:
     return written
 
 
-def write_exports(cat: Catalogue, out: Path, version: str = "dev", settings: dict | None = None) -> list:
+def write_exports(cat: Catalogue, out: Path, version: str = "dev", settings: SiteSettings | None = None) -> list:
     written = []
     for rel, text in export_files(cat, version, settings).items():
         path = out / Path(rel).name

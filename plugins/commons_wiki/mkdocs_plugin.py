@@ -18,6 +18,7 @@ from .catalogue import load_catalogue
 from .problems import WARNING_LABEL, format_problems, problems_page
 from .project import source_paths
 from .search_index import write_site_index
+from .settings import SiteSettings
 from .views import Renderer
 
 log = logging.getLogger("mkdocs.plugins.commons_wiki")
@@ -71,15 +72,7 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
                               + format_problems(self.catalogue.problems, warnings=self.catalogue.warnings))
         for warning in self.catalogue.warnings:   # info, not warning: --strict would stop the build
             log.info(warning.text(WARNING_LABEL))
-        settings = {
-            "repo_url": (config.extra.get("repository") or config.repo_url or "").rstrip("/"),
-            "edit_branch": "main",
-            "version": config.extra.get("version_wiki", "dev"),
-            "offline": bool(config.extra.get("offline")),
-            "site_name": config.site_name,
-            "site_url": config.site_url or "",
-            "use_directory_urls": config.use_directory_urls,
-        }
+        settings = SiteSettings.from_config(config)
         self.settings = settings
         self.renderer = Renderer(self.catalogue, self.root / self.config.templates_dir, settings)
         self.sources = {}   # docs path -> project file behind it (for edit links)
@@ -138,9 +131,9 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
 
     def on_page_context(self, context, page, config, nav):
         source = self.sources.get(page.file.src_uri)
-        repo = self.settings["repo_url"]
+        repo = self.settings.repo_url
         if repo:
-            branch = self.settings["edit_branch"]
+            branch = self.settings.edit_branch
             if source:
                 page.edit_url = f"{repo}/edit/{branch}/{source}"
             elif page.file.generated_by:

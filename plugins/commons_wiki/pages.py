@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .analyser import browser_script
 from .catalogue import Catalogue
+from .settings import SiteSettings
 from .views import Renderer
 
 ANALYSER_SCRIPT = "assets/javascripts/analyse-fr.js"
@@ -31,7 +32,7 @@ def generated_pages(cat: Catalogue, renderer: Renderer) -> dict[str, str]:
     return {path: renderer.restore_deferred(renderer.restore_raw(text)) for path, text in pages.items()}
 
 
-def write_pages(cat: Catalogue, templates: Path, docs_dir: Path | None, out: Path, settings: dict) -> list[Path]:
+def write_pages(cat: Catalogue, templates: Path, docs_dir: Path | None, out: Path, settings: SiteSettings) -> list[Path]:
     """Copy docs_dir into ``out`` and write the generated pages over it; returns what was written."""
     if out.exists():
         shutil.rmtree(out)

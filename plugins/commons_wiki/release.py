@@ -31,6 +31,7 @@ from .frontmatter import parse_markdown
 from .problems import format_problems
 from .project import load_project
 from .provenance import provenance_of
+from .settings import SiteSettings
 
 CHROMIUM = "/usr/bin/chromium"
 ONLINE_CONFIG = "mkdocs.yml"
@@ -275,15 +276,7 @@ def print_pdf(html_file: Path, pdf_path: Path, epoch: int) -> Path:
 
 
 def site_url(root: Path) -> str:
-    config = yaml.load((root / ONLINE_CONFIG).read_text(encoding="utf-8"), Loader=_LenientLoader) or {}
-    return str(config.get("site_url") or "https://example.invalid/")
-
-
-class _LenientLoader(yaml.SafeLoader):
-    """mkdocs.yml may hold !ENV or !relative tags: read them as plain values."""
-
-
-_LenientLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    return SiteSettings.read(root, ONLINE_CONFIG).absolute_site_url
 
 
 # -- content changelog --------------------------------------------------------------------

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from .catalogue import Catalogue, Record
 from .project import as_list, get_field
 from .provenance import provenance_of
+from .settings import SiteSettings
 from .text import fold
 
 # One pass, one entity per character: HTML and Markdown both show the text literally. Only the
@@ -105,10 +106,10 @@ def _band_of(bands: list, value) -> list:
 
 
 class Renderer:
-    def __init__(self, cat: Catalogue, templates_dir, settings: dict | None = None):
+    def __init__(self, cat: Catalogue, templates_dir, settings: SiteSettings | None = None):
         self.cat = cat
         self.project = cat.project
-        self.settings = settings or {}
+        self.settings = settings or SiteSettings()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             autoescape=True, finalize=md_escape, undefined=jinja2.ChainableUndefined,
@@ -252,7 +253,7 @@ class Renderer:
         """A card's data: its address, the text the filter searches, its facet values."""
         text = " ".join(" ".join(map(str, as_list(get_field(rec.data, f)))) for f in text_fields)
         text += " " + " ".join(self._term_labels(rec))   # the places and labels the cards show
-        return {"id": rec.id, "url": relative(page, self.record_page(rec), self.settings.get("use_directory_urls", True)),
+        return {"id": rec.id, "url": relative(page, self.record_page(rec), self.settings.use_directory_urls),
                 "text": fold(text), "f": {fc["name"]: self._facet_values(fc, rec) for fc in facets}}
 
     def _facet_options(self, facet: dict, counts: dict) -> list:
@@ -275,7 +276,7 @@ class Renderer:
             for code in self.cat.terms_of(rec, taxonomy):
                 by_dep.setdefault(code, []).append(rec)
         ref = self.project.referentials[self.project.taxonomies[taxonomy].referential]
-        directory_urls = self.settings.get("use_directory_urls", True)
+        directory_urls = self.settings.use_directory_urls
         parts = [f'<svg class="cw-map__svg" viewBox="{view_box}" role="group" aria-labelledby="cw-map-title" '
                  f'xmlns="http://www.w3.org/2000/svg"><title id="cw-map-title">Carte des départements de France '
                  f'({len(by_dep)} avec au moins une fiche)</title><g transform="{transform}">']
@@ -306,7 +307,7 @@ class Renderer:
         return f"{self.project.taxonomies[taxonomy].url}/{term_id}.md"
 
     def _context(self, page: str, **extra) -> dict:
-        directory_urls = self.settings.get("use_directory_urls", True)
+        directory_urls = self.settings.use_directory_urls
 
         def link(target: str) -> str:
             return relative(page, target, directory_urls)
