@@ -19,7 +19,7 @@ from .problems import WARNING_LABEL, format_problems, problems_page
 from .project import source_paths
 from .search_index import write_site_index
 from .settings import SiteSettings
-from .views import Renderer
+from .views import Renderer, TemplateMistake
 
 log = logging.getLogger("mkdocs.plugins.commons_wiki")
 
@@ -95,6 +95,12 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
         return ScriptAudit(theme_script_files(config.theme.dirs, extra), urlparse(config.site_url or "/").path)
 
     def on_files(self, files, config):
+        try:
+            return self._add_pages(files, config)
+        except TemplateMistake as mistake:
+            raise PluginError(f"Un gabarit comporte une erreur ; rien n'a été publié.\n{mistake}") from None
+
+    def _add_pages(self, files, config):
         project = self.catalogue.project
         if self.broken:   # every page the visitor may be on shows the problems (problems_page)
             for page in self.renderer.planned_pages():

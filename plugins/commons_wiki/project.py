@@ -196,12 +196,17 @@ def _collection(name: str, c: dict, sdir: Path, schema_dir: str, problems: list)
 CONFIG_SCHEMA = Path(__file__).with_name("data") / "wiki.schema.json"
 
 
+def wiki_schema() -> dict:
+    """The package's JSON Schema of schema/wiki.yml."""
+    return json.loads(CONFIG_SCHEMA.read_text(encoding="utf-8"))
+
+
 def check_config(config: dict, rel: str, line_of) -> list:
     """Problems of wiki.yml against the package's schema of it, and names that point nowhere."""
     from jsonschema import Draft202012Validator
 
     from .validate import french_message
-    validator = Draft202012Validator(json.loads(CONFIG_SCHEMA.read_text(encoding="utf-8")))
+    validator = Draft202012Validator(wiki_schema())
     problems = []
     for err in validator.iter_errors(config):
         found = french_message(err)

@@ -12,12 +12,13 @@ import json
 import posixpath
 import re
 import secrets
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
 from .catalogue import Catalogue, Record
-from .project import as_list, get_field
+from .project import as_list, get_field, wiki_schema
 from .provenance import provenance_of
 from .settings import SiteSettings
 from .text import fold
@@ -105,15 +106,74 @@ def _band_of(bands: list, value) -> list:
     return []
 
 
+class TemplateMistake(Exception):
+    """A template uses a name that does not exist (strict templates): the French message names
+    the template file and line."""
+
+
+def _template_line(err: Exception) -> str:
+    """« templates/fiche.md.j2:17 »: the innermost template frame of the error."""
+    import traceback
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith(".j2")]
+    if not frames:
+        return "templates/"
+    return f"templates/{Path(frames[-1].filename).name}:{frames[-1].lineno}"
+
+
+def _french_undefined(message: str) -> str:
+    """Jinja's « 'x' is undefined » / « 'dict object' has no attribute 'y' », in French."""
+    m = re.match(r"'(.+?)' has no attribute '(.+?)'", message)
+    if m:
+        return f"« {m.group(2)} » n'existe pas (ni champ déclaré par un schéma, ni attribut de {m.group(1)})"
+    m = re.match(r"'(.+?)' is undefined", message)
+    return f"« {m.group(1)} » n'est pas défini" if m else f"nom inconnu ({message})"
+
+
+def declared_names(*schemas) -> frozenset:
+    """Every property name the given JSON Schemas declare, at any depth."""
+    names: set = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            names.update((node.get("properties") or {}).keys())
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    for schema in schemas:
+        walk(schema)
+    return frozenset(names)
+
+
+class _StrictEnvironment(jinja2.Environment):
+    """Templates where a mistake is an error (StrictUndefined): an unknown variable, attribute or
+    key fails the build. One exception, for data: a key that the records' schemas or wiki.yml's
+    schema declare, absent from a record (an optional field left out), reads as None."""
+    declared: frozenset = frozenset()
+
+    def getattr(self, obj, attribute):
+        return self._optional(obj, attribute, super().getattr(obj, attribute))
+
+    def getitem(self, obj, argument):
+        return self._optional(obj, argument, super().getitem(obj, argument))
+
+    def _optional(self, obj, name, value):
+        if isinstance(value, jinja2.Undefined) and type(obj) is dict and name in self.declared:
+            return None
+        return value
+
+
 class Renderer:
     def __init__(self, cat: Catalogue, templates_dir, settings: SiteSettings | None = None):
         self.cat = cat
         self.project = cat.project
         self.settings = settings or SiteSettings()
-        self.env = jinja2.Environment(
+        self.env = _StrictEnvironment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
-            autoescape=True, finalize=md_escape, undefined=jinja2.ChainableUndefined,
+            autoescape=True, finalize=md_escape, undefined=jinja2.StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        self.env.declared = declared_names(wiki_schema(), *(c.schema for c in self.project.collections.values()))
         self.env.filters.update(
             euros=euros, nombre=french_number, date_fr=date_fr, json_script=json_script,
             attr=lambda v: Markup(html.escape("" if v is None else str(v), quote=True)),
@@ -358,7 +418,11 @@ class Renderer:
         return context
 
     def render(self, template: str, page: str, **extra) -> str:
-        return self.env.get_template(template).render(**self._context(page, **extra))
+        try:
+            return self.env.get_template(template).render(**self._context(page, **extra))
+        except jinja2.UndefinedError as err:
+            raise TemplateMistake(f"{_template_line(err)} : {_french_undefined(err.message or '')} "
+                                  f"(page « {page} »).") from None
 
     # -- records ----------------------------------------------------------------
     def render_record(self, record: Record) -> str:
