@@ -49,3 +49,19 @@ def test_the_build_reports_it_too(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode != 0 and "Traceback" not in output
     assert "schema/wiki.yml:" in output and "collections.fiches.foldr: champ inconnu" in output
+
+
+def test_a_referential_is_checked_against_its_schema(project):
+    """A referential (schema/referentiels/*.yml) with a misspelt key or a wrong type: every problem
+    named with its file, line and field, in French; no traceback."""
+    path = project / "schema" / "referentiels" / "principes.yml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    libelle_court: Coopération territoriale", "    libelle_cour: Coopération territoriale", 1)
+    text = text.replace("titre: Principes directeurs", "titre: [Principes directeurs]", 1)
+    path.write_text(text, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "commons_wiki.cli", "--root", str(project), "validate"],
+                         capture_output=True, text=True)
+    assert out.returncode == 1
+    assert "schema/referentiels/principes.yml:3: titre: doit être un texte" in out.stdout, out.stdout
+    assert "schema/referentiels/principes.yml:9: termes[0].libelle_court: champ obligatoire manquant" in out.stdout
+    assert "Traceback" not in out.stderr

@@ -111,6 +111,10 @@ def _load_referential(name: str, spec: str, schema_dir: Path, root: Path, proble
     if not isinstance(data, dict) or not isinstance(data.get("termes"), list):
         problems.append(Problem(rel, parsed.line_of(prefix), "termes", "liste « termes » attendue"))
         return None
+    schema_problems = check_against(REFERENTIAL_SCHEMA, data, rel, lambda path: parsed.line_of(prefix + tuple(path)))
+    if schema_problems:
+        problems.extend(schema_problems)
+        return None
     terms = _terms(data["termes"], prefix, rel, parsed.line_of, problems)
     return Referential(name, str(data.get("titre", name)), str(data.get("titre_singulier", name)),
                        str(data.get("description", "")).strip(), terms, rel)
@@ -194,6 +198,7 @@ def _collection(name: str, c: dict, sdir: Path, schema_dir: str, problems: list)
 
 
 CONFIG_SCHEMA = Path(__file__).with_name("data") / "wiki.schema.json"
+REFERENTIAL_SCHEMA = Path(__file__).with_name("data") / "referential.schema.json"
 
 
 def wiki_schema() -> dict:
@@ -203,16 +208,21 @@ def wiki_schema() -> dict:
 
 def check_config(config: dict, rel: str, line_of) -> list:
     """Problems of wiki.yml against the package's schema of it, and names that point nowhere."""
+    return check_against(CONFIG_SCHEMA, config, rel, line_of) or _unknown_collections(config, rel, line_of)
+
+
+def check_against(schema_file: Path, data, rel: str, line_of) -> list:
+    """French problems (file, line, field) of some YAML data against one of the package's schemas."""
     from jsonschema import Draft202012Validator
 
     from .validate import french_message
-    validator = Draft202012Validator(wiki_schema())
+    validator = Draft202012Validator(json.loads(schema_file.read_text(encoding="utf-8")))
     problems = []
-    for err in validator.iter_errors(config):
+    for err in validator.iter_errors(data):
         found = french_message(err)
         for path, message in (found if isinstance(found, list) else [found]):
             problems.append(Problem(rel, line_of(path), format_path(path), message))
-    return problems or _unknown_collections(config, rel, line_of)
+    return problems
 
 
 def _unknown_collections(config: dict, rel: str, line_of) -> list:
