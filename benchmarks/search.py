@@ -152,9 +152,11 @@ def report(rows: list) -> str:
              f"version {run.VERSION[0]}. Commande : `python benchmarks/search.py` (`make bench-recherche`). "
              "Processeur ralenti 4× (CDP Emulation.setCPUThrottlingRate) pour les réponses de la recherche ; "
              f"requête « {QUERIES[0]} » tapée au clavier dès le chargement de l'accueil, puis « {QUERIES[1]} ». "
-             "« En ligne » : site servi en HTTP sur la machine ; « hors ligne » : copie hors ligne ouverte en file://.",
+             "« En ligne » : site servi en HTTP sur la machine ; « hors ligne » : copie hors ligne ouverte en file://. "
+             "Build : durée réelle, et entre parenthèses le rapport des temps processeur (moins sensible aux "
+             f"autres processus de la machine ; charge moyenne au début : {run.os.getloadavg()[0]:.1f}).",
              "",
-             "| fiches | N | build nous / vanilla | ratio | site nous / vanilla | ratio | HTML par fiche nous / vanilla "
+             "| fiches | N | build nous / vanilla | ratio (processeur) | site nous / vanilla | ratio | HTML par fiche nous / vanilla "
              "| index par 100 fiches nous (brut / gzip) | vanilla (brut / gzip) | 1re visite d'une fiche nous (brut / gzip) "
              "| vanilla (brut / gzip) | 1re réponse en ligne nous / vanilla | hors ligne nous / vanilla "
              "| 2e réponse en ligne nous / vanilla | hors ligne nous / vanilla |",
@@ -162,7 +164,8 @@ def report(rows: list) -> str:
     for r in rows:
         o, v, per = r["ours"], r["vanilla"], r["n"] / 100
         lines.append(
-            f"| {r['kind']} | {r['n']} | {o['build']:.1f} s / {v['build']:.1f} s | {o['build'] / v['build']:.2f} "
+            f"| {r['kind']} | {r['n']} | {o['build']:.1f} s / {v['build']:.1f} s "
+            f"| {o['build'] / v['build']:.2f} ({o['cpu'] / v['cpu']:.2f}) "
             f"| {_mb(o['size'])} / {_mb(v['size'])} | {o['size'] / v['size']:.2f} "
             f"| {_mb(o['html_per_fiche'])} / {_mb(v['html_per_fiche'])} "
             f"| {_mb(o['index']['raw'] / per)} / {_mb(o['index']['gzip'] / per)} "
