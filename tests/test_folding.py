@@ -1,28 +1,39 @@
-"""One folding of text (accents, ligatures, typographic apostrophes) in Python and in the browser:
-one table of cases (tests/fixtures/pliage.json) run against both; and the catalogue's text filter
-finds the places and labels its cards show."""
+"""One folding of text (accents, ligatures, typographic apostrophes) and one French analyser (the
+search's: function words, singular/plural) in Python and in the browser: one table of cases each
+(tests/fixtures/pliage.json, tests/fixtures/analyse-fr.json) run against both; and the catalogue's
+text filter finds the places and labels its cards show."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
+from commons_wiki.analyser import analyse
 from commons_wiki.catalogue import load_catalogue
 from commons_wiki.text import fold
 from conftest import ROOT
 
-CASES = json.loads((ROOT / "tests" / "fixtures" / "pliage.json").read_text(encoding="utf-8"))
+# one table per text function, run in Python and in the browser: (fixture, Python, browser)
+TABLES = {
+    "fold": ("pliage.json", fold, "window.commonsWiki.fold"),
+    "analyse": ("analyse-fr.json", analyse, "window.commonsAnalyser.analyse"),
+}
+CASES = {name: json.loads((ROOT / "tests" / "fixtures" / fixture).read_text(encoding="utf-8"))
+         for name, (fixture, _, _) in TABLES.items()}
 
 
-@pytest.mark.parametrize("text,folded", CASES, ids=[c[0] for c in CASES])
-def test_python_folds_each_case(text, folded):
-    assert fold(text) == folded
+@pytest.mark.parametrize("name,text,expected", [(n, t, e) for n, cases in CASES.items() for t, e in cases],
+                         ids=[f"{n}:{t}" for n, cases in CASES.items() for t, _ in cases])
+def test_python_gives_each_case(name, text, expected):
+    assert TABLES[name][1](text) == expected
 
 
 @pytest.mark.browser
-def test_the_browser_folds_the_same_way(page, site_server):
+@pytest.mark.parametrize("name", TABLES)
+def test_the_browser_gives_the_same_results(page, site_server, name):
     page.goto(site_server + "catalogue/")
-    assert page.evaluate("cases => cases.map(c => window.commonsWiki.fold(c[0]))", CASES) == [f for _, f in CASES]
+    got = page.evaluate(f"cases => cases.map(c => {TABLES[name][2]}(c[0]))", CASES[name])
+    assert got == [expected for _, expected in CASES[name]]
 
 
 @pytest.mark.browser

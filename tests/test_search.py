@@ -201,22 +201,6 @@ def test_pages_use_our_search_worker(built_site):
     assert "workers/search." not in html
 
 
-# -- one analyser in Python and in the browser ---------------------------------------------------
-CASES = json.loads((ROOT / "tests" / "fixtures" / "analyse-fr.json").read_text(encoding="utf-8"))
-
-
-@pytest.mark.parametrize("text,terms", CASES, ids=[c[0] for c in CASES])
-def test_python_analyses_each_case(text, terms):
-    assert analyse(text) == terms
-
-
-@pytest.mark.browser
-def test_the_browser_analyses_each_case_the_same_way(page, site_server):
-    page.goto(site_server + "catalogue/")
-    got = page.evaluate("cases => cases.map(c => window.commonsAnalyser.analyse(c[0]))", CASES)
-    assert got == [t for _, t in CASES]
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("one,other", [("habitants", "habitant"), ("écoles", "ecole"), ("Tiers-lieux", "tiers lieu")])
 def test_the_catalogue_filter_uses_the_same_analyser(page, site_server, one, other):

@@ -48,13 +48,22 @@ def cmd_new(args) -> int:
     return new_record(root, args.collection, args, sys.stdin, sys.stdout)
 
 
-def cmd_export(args) -> int:
-    from .export import write_exports
+def _valid_catalogue(args):
+    """(project root, catalogue), or None after printing the problems that stop an export."""
     root = find_root(Path(args.root or "."))
     cat = load_catalogue(root)
     if cat.problems:
         print(format_problems(cat.problems), file=sys.stderr)
+        return None
+    return root, cat
+
+
+def cmd_export(args) -> int:
+    from .export import write_exports
+    loaded = _valid_catalogue(args)
+    if loaded is None:
         return 1
+    root, cat = loaded
     settings = SiteSettings.read(root)
     for path in write_exports(cat, Path(args.out), version=args.version, settings=settings):
         print(path)
@@ -64,11 +73,10 @@ def cmd_export(args) -> int:
 def cmd_pages(args) -> int:
     """The pages as a plain folder of Markdown (commons_wiki.pages): what another engine builds."""
     from .pages import write_pages
-    root = find_root(Path(args.root or "."))
-    cat = load_catalogue(root)
-    if cat.problems:
-        print(format_problems(cat.problems), file=sys.stderr)
+    loaded = _valid_catalogue(args)
+    if loaded is None:
         return 1
+    root, cat = loaded
     docs = next((root / col.folder for col in cat.project.collections.values() if col.in_docs_dir), None)
     written = write_pages(cat, root / "templates", docs, Path(args.sortie), SiteSettings.read(root))
     print(f"{len(written)} pages écrites dans {args.sortie} (avec les pages de {docs.name if docs else 'aucun dossier'}/).")
