@@ -122,8 +122,9 @@ def test_the_workflow_script_opens_a_pull_request_or_comments(tmp_path, body, op
 
 
 def test_the_blank_fiche_is_generated_and_refused_until_filled(tmp_path):
-    from commons_wiki.scaffold import BLANK_TEMPLATE, blank_fiche
-    blank = (ROOT / BLANK_TEMPLATE).read_text(encoding="utf-8")
+    from commons_wiki.project import load_project
+    from commons_wiki.scaffold import blank_fiche, blank_path
+    blank = (ROOT / blank_path(load_project(ROOT))).read_text(encoding="utf-8")
     assert blank == blank_fiche(load_project(ROOT)), "lancez `commons-wiki formulaire --ecrire`"
     root = copy_project(tmp_path / "proj")
     (root / "fiches" / "mon-village.md").write_text(blank, encoding="utf-8")

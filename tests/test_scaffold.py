@@ -122,8 +122,8 @@ def test_wrong_answers_are_asked_again_with_the_choices(proj):
     code, out = run_new(proj, answers)
     assert code == 0, out
     assert "fiches/muttersholtz.md" in out and "existe déjà" in out
-    assert "« 98 » n'est pas un département connu" in out
-    assert "n'est pas une échelle connue" in out and "communaute-de-communes" in out
+    assert "« 98 » n'est pas dans la liste « Départements »" in out
+    assert "« métropole » n'est pas dans la liste « Échelles »" in out and "communaute-de-communes" in out
     data = parse_markdown((proj / "fiches" / "hameau-temoin.md").read_text(encoding="utf-8"), "x").data
     assert data["titre"] == "Le jardin partagé"
     assert data["territoire"] == {"nom": "Hameau-Témoin", "departements": ["29", "56"], "regions": ["53"]}
@@ -204,7 +204,7 @@ def test_never_overwrites_and_non_interactive_needs_a_territory(proj):
 
 def test_end_of_input_writes_nothing(proj):
     code, out = run_new(proj, "Bourg-Interrompu\n")
-    assert code == 1 and "aucune fiche" in out.lower()
+    assert code == 1 and "aucun fichier n'a été écrit" in out.lower()
     assert not (proj / "fiches" / "bourg-interrompu.md").exists()
 
 

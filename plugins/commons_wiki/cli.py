@@ -91,10 +91,10 @@ def cmd_form(args) -> int:
     form « Proposer une fiche » and the blank fiche for GitHub's web editor."""
     from .issue_form import issue_form
     from .project import load_project
-    from .scaffold import BLANK_TEMPLATE, blank_fiche
+    from .scaffold import blank_fiche, blank_path
     root = find_root(Path(args.root or "."))
     project = load_project(root)
-    outputs = {FORM_FILE: issue_form(project), BLANK_TEMPLATE: blank_fiche(project)}
+    outputs = {FORM_FILE: issue_form(project), blank_path(project): blank_fiche(project)}
     for rel, text in outputs.items():
         if args.ecrire:
             target = root / rel
@@ -188,8 +188,10 @@ def main(argv=None) -> int:
     v.set_defaults(func=cmd_validate)
     n = sub.add_parser("new", help="créer un nouveau fichier (par exemple : new fiche)")
     n.add_argument("collection", help="type d'élément, par exemple « fiche »")
-    n.add_argument("--territoire", help="nom du territoire (sinon demandé)")
-    n.add_argument("--titre", help="nom de l'initiative (sinon demandé)")
+    n.add_argument("--territoire", help="le champ qui donne son nom au fichier (fiches : le territoire ; sinon demandé)")
+    n.add_argument("--titre", help="le titre (fiches : le nom de l'initiative ; sinon demandé)")
+    n.add_argument("--champ", action="append", metavar="CHAMP=VALEUR",
+                   help="la réponse à une question, par exemple --champ commune=Saint-Jean (répétable)")
     n.add_argument("--non-interactif", action="store_true", help="ne rien demander ; laisser les champs à remplir")
     n.set_defaults(func=cmd_new)
     e = sub.add_parser("export", help="écrire les données ouvertes (JSON, CSV, datapackage)")

@@ -57,6 +57,8 @@ class Collection:
     published: bool = False
     source: str = ""                # the document every record was drawn from, if there is one
     raw_html: dict = field(default_factory=dict)   # element -> attributes its Markdown may use
+    label: str = ""                 # « Fiches expériences »: the changelog, the release
+    scaffold: dict = field(default_factory=dict)   # `commons-wiki new`: noun, questions (scaffold.py)
 
 
 @dataclass
@@ -194,7 +196,8 @@ def _collection(name: str, c: dict, sdir: Path, schema_dir: str, problems: list)
         required_headings=list(c.get("required_headings") or []), unique_together=list(c.get("unique_together") or []),
         similar_together=list(c.get("similar_together") or []),
         in_docs_dir=bool(c.get("in_docs_dir")), published=bool(c.get("published")), source=str(c.get("source", "")),
-        raw_html={str(tag): [str(a) for a in (attrs or [])] for tag, attrs in (c.get("raw_html") or {}).items()})
+        raw_html={str(tag): [str(a) for a in (attrs or [])] for tag, attrs in (c.get("raw_html") or {}).items()},
+        label=str(c.get("label") or name.capitalize()), scaffold=dict(c.get("scaffold") or {}))
 
 
 CONFIG_SCHEMA = Path(__file__).with_name("data") / "wiki.schema.json"

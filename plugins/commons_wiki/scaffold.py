@@ -22,7 +22,6 @@ from .text import did_you_mean, fold, slugify, suggest
 from .validate import french_message, make_validator_class
 
 TODO = PLACEHOLDER   # the validator reports every one left (body.py)
-COLLECTION_ALIASES = {"fiche": "fiches", "fiches": "fiches"}
 MAX_LISTED_CHOICES = 20        # longer referentials are not listed in comments
 
 
@@ -68,123 +67,147 @@ def _choices(ref, limit: int | None = None) -> str:
     return shown + ("…" if limit and len(terms) > limit else "")
 
 
-def parse_departements(text: str, ref) -> tuple[list, list]:
-    """Codes (or names) separated by commas or spaces -> (known codes, error messages)."""
-    candidates = {}
-    for t in ref.terms.values():
-        candidates[t.id] = t.id
-        candidates[t.label] = t.id
-    codes, errors = [], []
-    for raw in [p.strip() for p in re.split(r"[,;]|\s+(?=\d)", text) if p.strip()]:
-        code = raw.upper() if re.fullmatch(r"\d[\dAaBb]?\d?", raw) else raw
-        if re.fullmatch(r"\d", code):
-            code = "0" + code      # « 4 » -> « 04 »
-        if code in ref.terms:
-            codes.append(code)
-            continue
-        exact = {fold(t.label): t.id for t in ref.terms.values()}.get(fold(raw))
-        if exact:
-            codes.append(exact)
-            continue
-        guess = suggest(raw, candidates)
-        hint = did_you_mean(guess, f", {ref.label(guess)}" if guess else "")
-        errors.append(f"« {raw} » n'est pas un département connu{hint}")
-    return list(dict.fromkeys(codes)), errors
+def scaffold_of(col) -> dict:
+    """What `commons-wiki new` asks for a collection (wiki.yml `scaffold`), with defaults: the
+    title field names the file and is the only question."""
+    conf = dict(col.scaffold)
+    conf.setdefault("noun", col.name)
+    conf.setdefault("title", f"Nouvel élément dans « {col.label} »")
+    conf.setdefault("file_name_from", col.title_field)
+    conf.setdefault("questions", list(dict.fromkeys([conf["file_name_from"], col.title_field])))
+    conf.setdefault("derived", [])
+    return conf
 
 
-def parse_echelle(text: str, ref) -> str | None:
-    terms = list(ref.terms.values())
-    if text.isdigit() and 1 <= int(text) <= len(terms):
-        return terms[int(text) - 1].id
-    for t in terms:
-        if fold(text) in (fold(t.id), fold(t.label), fold(t.short_label)):
-            return t.id
+def collection_for(project: Project, noun: str):
+    """The collection `commons-wiki new <noun>` writes to: its scaffold noun or its name."""
+    for col in project.collections.values():
+        if col.format == "markdown" and not col.in_docs_dir and noun in (scaffold_of(col)["noun"], col.name):
+            return col
     return None
 
 
-def gather_answers(project: Project, schema: dict, args, asker: Asker, folder: Path) -> dict | None:
-    """Territory, title, départements, échelle. None when the answers cannot be completed."""
-    refs = project.referentials
-    interactive = not getattr(args, "non_interactif", False)
-    ask = _TextQuestion(make_validator_class(refs, {}), schema, asker, folder, interactive)
+def _referential_of(sub: dict) -> str | None:
+    return sub.get("x-referentiel") or (sub.get("items") or {}).get("x-referentiel")
+
+
+def _label(sub: dict, dotted: str) -> str:
+    """The question's words: the field's title, or its description up to the first comma or bracket."""
+    text = sub.get("title") or re.split(r",| \(|\. ", str(sub.get("description") or ""))[0].strip().rstrip(".")
+    return text or dotted
+
+
+def _term_id(raw: str, ref, numbered: bool):
+    """A term of the referential from its code, its label or (a short list) its number."""
+    for candidate in (raw, raw.upper(), "0" + raw if re.fullmatch(r"\d", raw) else None):   # « 4 » -> « 04 »
+        if candidate in ref.terms:
+            return candidate
+    terms = list(ref.terms.values())
+    if numbered and raw.isdigit() and 1 <= int(raw) <= len(terms):
+        return terms[int(raw) - 1].id
+    names = {fold(n): t.id for t in terms for n in (t.id, t.label, t.short_label)}
+    return names.get(fold(raw))
+
+
+def parse_terms(text: str, ref, many: bool) -> tuple[list, list]:
+    """Codes, labels (or numbers, for a short list) -> (term ids, French error messages)."""
+    raws = [p.strip() for p in re.split(r"[,;]|\s+(?=\d)", text) if p.strip()] if many else [text.strip()]
+    found, errors = [], []
+    for raw in raws:
+        tid = _term_id(raw, ref, numbered=not many)
+        if tid is not None:
+            found.append(tid)
+            continue
+        guess = suggest(raw, {n: t.id for t in ref.terms.values() for n in (t.id, t.label)})
+        hint = did_you_mean(guess, f", {ref.label(guess)}" if guess else "")
+        errors.append(f"« {raw} » n'est pas dans la liste « {ref.title} »{hint}")
+    return list(dict.fromkeys(found)), errors
+
+
+def gather_answers(project: Project, col, given: dict, interactive: bool, asker: Asker, folder: Path) -> dict | None:
+    """Dotted field -> answer, for the collection's questions. None when they cannot be completed."""
+    conf = scaffold_of(col)
+    ask = _TextQuestion(make_validator_class(project.referentials, {}), col.schema, asker, folder, interactive,
+                        conf["file_name_from"])
     if interactive:
-        asker.say("Nouvelle fiche expérience. Répondez aux questions (Ctrl+D pour abandonner sans rien écrire).")
-    answers: dict = {"territoire": ask("territoire", "territoire.nom", getattr(args, "territoire", None),
-                                       "Nom du territoire")}
-    if answers["territoire"] is None:
-        if not getattr(args, "territoire", None):
-            asker.say("Le nom du territoire est nécessaire pour nommer le fichier : utilisez --territoire \"…\".")
-        return None
-    answers["titre"] = ask("titre", "titre", getattr(args, "titre", None), "Nom de l'initiative")
-    if not interactive:
-        return answers   # the rest stays « À COMPLÉTER »
-    answers["departements"] = _ask_departements(refs["departements"], schema, asker)
-    answers["echelle"] = _ask_echelle(refs["echelles"], schema, asker)
-    return answers
+        asker.say(f"{conf['title']}. Répondez aux questions (Ctrl+D pour abandonner sans rien écrire).")
+    answers: dict = {}
+    for dotted in conf["questions"]:
+        sub = _sub_schema(col.schema, dotted)
+        ref_name = _referential_of(sub)
+        if ref_name and ref_name in project.referentials:
+            if interactive:
+                answers[dotted] = _ask_terms(project.referentials[ref_name], sub, dotted, asker)
+            continue
+        answers[dotted] = ask(dotted, given.get(dotted))
+        if answers[dotted] is None and dotted == conf["file_name_from"]:
+            return None
+    return {k: v for k, v in answers.items() if v not in (None, [], "")}
 
 
 class _TextQuestion:
     """Asks for one text field until its answer fits the schema (once only when not interactive)."""
 
-    def __init__(self, validator_cls, schema: dict, asker: Asker, folder: Path, interactive: bool):
+    def __init__(self, validator_cls, schema: dict, asker: Asker, folder: Path, interactive: bool, file_field: str):
         self.validator_cls, self.schema, self.asker = validator_cls, schema, asker
-        self.folder, self.interactive = folder, interactive
+        self.folder, self.interactive, self.file_field = folder, interactive, file_field
 
-    def __call__(self, key: str, dotted: str, given, label: str):
+    def __call__(self, dotted: str, given):
         sub = _sub_schema(self.schema, dotted)
+        label = _label(sub, dotted)
         value = given
         while True:
             if value is not None:
-                error = self.error(key, sub, value)
+                error = self.error(dotted, sub, value)
                 if not error:
                     return value
                 self.asker.say(f"  → {error}")
                 if not self.interactive:
                     return None
             elif not self.interactive:
+                if dotted == self.file_field:
+                    self.asker.say(f"« {label} » est nécessaire pour nommer le fichier : "
+                                   f"utilisez --territoire \"…\" (ou --champ {dotted}=\"…\").")
                 return None
             else:
                 self.asker.say(f"{label} — {sub.get('description', '')}")
             value = self.asker.ask(f"{label} :")
 
-    def error(self, key: str, sub: dict, value) -> str | None:
+    def error(self, dotted: str, sub: dict, value) -> str | None:
         error = _schema_error(self.validator_cls, sub, value)
-        if error or key != "territoire":
+        if error or dotted != self.file_field:
             return error
         slug = slugify(value)
         if not slug:
             return "ce nom ne donne aucun nom de fichier (lettres ou chiffres attendus)"
         if (self.folder / f"{slug}.md").exists():
-            return (f"une fiche existe déjà pour ce territoire ({self.folder.name}/{slug}.md) : complétez-la, "
+            return (f"{self.folder.name}/{slug}.md existe déjà : complétez-le, "
                     "ou précisez le nom (par exemple en ajoutant la commune ou le pays)")
         return None
 
 
-def _ask_departements(deps, schema: dict, asker: Asker) -> list:
-    asker.say(f"Département(s) — {_sub_schema(schema, 'territoire.departements').get('description', '')}")
-    asker.say("  Plusieurs départements : séparez-les par des virgules. Tapez « ? » pour la liste.")
+def _ask_terms(ref, sub: dict, dotted: str, asker: Asker):
+    """One term (a single value) or several (a list), by code, label or number."""
+    many = "array" in _types(sub)
+    label = _label(sub, dotted)
+    asker.say(f"{label} — {sub.get('description', '')}")
+    numbered = not many and len(ref.terms) <= MAX_LISTED_CHOICES
+    if numbered:
+        for i, t in enumerate(ref.terms.values(), 1):
+            asker.say(f"  {i}. {t.label}")
+    else:
+        asker.say(("  Plusieurs valeurs : séparez-les par des virgules. " if many else "  ")
+                  + "Tapez « ? » pour la liste.")
     while True:
-        text = asker.ask("Code(s) du ou des départements :")
+        text = asker.ask(f"{label} (numéro de 1 à {len(ref.terms)}, ou nom) :" if numbered else f"{label} :")
         if text == "?":
-            asker.say(textwrap.fill(_choices(deps), 100, initial_indent="  ", subsequent_indent="  "))
+            asker.say(textwrap.fill(_choices(ref), 100, initial_indent="  ", subsequent_indent="  "))
             continue
-        codes, errors = parse_departements(text, deps)
-        if codes and not errors:
-            return codes
-        for e in errors or ["au moins un code de département est attendu (par exemple 29, 2A ou 973)"]:
-            asker.say(f"  → {e}")
-
-
-def _ask_echelle(echelles, schema: dict, asker: Asker) -> str:
-    asker.say(f"Échelle — {_sub_schema(schema, 'echelle').get('description', '')}")
-    for i, t in enumerate(echelles.terms.values(), 1):
-        asker.say(f"  {i}. {t.label}")
-    while True:
-        text = asker.ask(f"Échelle (numéro de 1 à {len(echelles.terms)}, ou nom) :")
-        found = parse_echelle(text, echelles)
-        if found:
-            return found
-        asker.say(f"  → « {text} » n'est pas une échelle connue ; choisissez parmi : {_choices(echelles)}")
+        found, errors = parse_terms(text, ref, many)
+        if found and not errors:
+            return found if many else found[0]
+        for e in errors or [f"au moins une valeur de la liste « {ref.title} » est attendue"]:
+            asker.say(f"  → {e} ; choisissez parmi : {_choices(ref, MAX_LISTED_CHOICES)}")
 
 
 # -- the skeleton ----------------------------------------------------------------------------
@@ -305,17 +328,18 @@ def fiche_text(project: Project, collection, answers: dict, today: datetime.date
     defaults = schema_defaults(schema, today)
     if licence:
         defaults["licence"] = licence
-    known = {"titre": answers.get("titre"), "territoire.nom": answers.get("territoire"),
-             "territoire.departements": answers.get("departements"), "echelle": answers.get("echelle")}
-    if answers.get("departements"):
-        deps = project.referentials["departements"]
-        regions = [str(deps.terms[d].extra.get("region")) for d in answers["departements"] if deps.terms[d].extra.get("region")]
-        known["territoire.regions"] = list(dict.fromkeys(regions))
-    known = {k: v for k, v in known.items() if v}
+    known = dict(answers)
+    for rule in scaffold_of(collection)["derived"]:   # a département's region, for instance
+        source = project.referentials.get(_referential_of(_sub_schema(schema, rule["from"])) or "")
+        values = known.get(rule["from"]) or []
+        if source is not None and values:
+            derived = [str(source.terms[v].extra.get(rule["attribute"])) for v in values
+                       if source.terms[v].extra.get(rule["attribute"])]
+            known[rule["field"]] = list(dict.fromkeys(derived))
 
     skeleton = Skeleton(project, known, defaults)
     lines = ["---",
-             "# Fiche créée avec « commons-wiki new fiche ». Chaque champ est précédé de sa description",
+             f"# Fichier créé avec « commons-wiki new {scaffold_of(collection)['noun']} ». Chaque champ est précédé de sa description",
              f"# (tirée de {collection.schema_file}). Remplacez chaque « {TODO} » ; « commons-wiki validate »",
              "# signale tous ceux qui restent. Les blocs facultatifs sont en commentaire : pour en utiliser",
              "# un, retirez le premier « # » de chacune de ses lignes.",
@@ -330,42 +354,70 @@ def fiche_text(project: Project, collection, answers: dict, today: datetime.date
     return "\n".join(lines)
 
 
-BLANK_TEMPLATE = "modeles/fiche-vierge.md"
+def main_collection(project: Project):
+    """The collection contributors add to: wiki.yml `publish.collection`, else the first that can."""
+    name = (project.config.get("publish") or {}).get("collection")
+    if name in project.collections:
+        return project.collections[name]
+    return next((c for c in project.collections.values() if c.format == "markdown" and not c.in_docs_dir), None)
+
+
+def blank_path(project: Project) -> str:
+    """modeles/<noun>-vierge.md: the blank record for GitHub's web editor."""
+    return f"modeles/{scaffold_of(main_collection(project))['noun']}-vierge.md"
 
 
 def blank_fiche(project: Project) -> str:
-    """The blank fiche a contributor copies in GitHub's web editor: the scaffold with nothing
+    """The blank record a contributor copies in GitHub's web editor: the scaffold with nothing
     answered, and its dates to write too (a committed file must not change every day)."""
-    text = fiche_text(project, project.collections[COLLECTION_ALIASES["fiche"]], {}, datetime.date(2000, 1, 1))
+    col = main_collection(project)
+    noun = scaffold_of(col)["noun"]
+    text = fiche_text(project, col, {}, datetime.date(2000, 1, 1))
     text = text.replace('"2000-01-01"', f'"AAAA-MM-JJ"   # {TODO} : la date du jour')
-    return text.replace("# Fiche créée avec « commons-wiki new fiche ».",
-                        f"# Fiche vierge ({BLANK_TEMPLATE}) : copiez-la dans un nouveau fichier de fiches/.", 1)
+    return text.replace(f"# Fichier créé avec « commons-wiki new {noun} ».",
+                        f"# Modèle vierge ({blank_path(project)}) : copiez-le dans un nouveau fichier de {col.folder}/.", 1)
 
 
-def new_record(root, collection: str, args, stdin, stdout) -> int:
+def _given(args, col, conf: dict) -> dict:
+    """Answers given on the command line: --territoire (the field naming the file), --titre, --champ."""
+    given = {}
+    for pair in getattr(args, "champ", None) or []:
+        key, _, value = pair.partition("=")
+        given[key.strip()] = value.strip()
+    if getattr(args, "territoire", None):
+        given[conf["file_name_from"]] = args.territoire
+    if getattr(args, "titre", None):
+        given[col.title_field] = args.titre
+    return given
+
+
+def new_record(root, noun: str, args, stdin, stdout) -> int:
     root = Path(root)
-    name = COLLECTION_ALIASES.get(collection)
     asker = Asker(stdin, stdout)
-    if name is None:
-        asker.say(f"Type « {collection} » inconnu : seul « fiche » est disponible (commons-wiki new fiche).")
-        return 2
     project = load_project(root)
-    if project.problems or name not in project.collections:
+    if project.problems:
         asker.say("La description du wiki (schema/wiki.yml) est illisible ; corrigez d'abord :")
         for p in project.problems:
             asker.say(f"  {p.text()}")
         return 1
-    col = project.collections[name]
+    col = collection_for(project, noun)
+    if col is None:
+        nouns = [scaffold_of(c)["noun"] for c in project.collections.values() if c.format == "markdown" and not c.in_docs_dir]
+        asker.say(f"Type « {noun} » inconnu : type(s) disponible(s) : {', '.join(nouns) or 'aucun'}"
+                  + (f" (commons-wiki new {nouns[0]})." if nouns else "."))
+        return 2
+    conf = scaffold_of(col)
     folder = root / col.folder
     try:
-        answers = gather_answers(project, col.schema, args, asker, folder)
+        answers = gather_answers(project, col, _given(args, col, conf), not getattr(args, "non_interactif", False),
+                                 asker, folder)
     except Stop:
-        asker.say("Abandon : aucune fiche n'a été écrite.")
+        asker.say("Abandon : aucun fichier n'a été écrit.")
         return 1
     if answers is None:
-        asker.say("Aucune fiche n'a été écrite.")
+        asker.say("Aucun fichier n'a été écrit.")
         return 1
-    target = folder / f"{slugify(answers['territoire'])}.md"
+    target = folder / f"{slugify(answers[conf['file_name_from']])}.md"
     if target.exists():  # checked again: never overwrite
         asker.say(f"{project.rel(target)} existe déjà : rien n'a été écrit.")
         return 1
@@ -373,7 +425,8 @@ def new_record(root, collection: str, args, stdin, stdout) -> int:
     with open(target, "x", encoding="utf-8", newline="\n") as f:
         f.write(fiche_text(project, col, answers, datetime.date.today()))
     rel = project.rel(target)
-    asker.say(f"Fiche créée : {rel}")
-    asker.say(f"Complétez les champs marqués « {TODO} » et les deux sections du texte, puis vérifiez :")
+    sections = f" et les sections du texte ({', '.join(col.required_headings)})" if col.required_headings else ""
+    asker.say(f"Fichier créé : {rel}")
+    asker.say(f"Complétez les champs marqués « {TODO} »{sections}, puis vérifiez :")
     asker.say(f"  commons-wiki validate {rel}")
     return 0
