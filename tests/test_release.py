@@ -51,12 +51,12 @@ def test_changelog_lists_added_updated_and_removed_fiches(tmp_path):
     git(root, "commit", "-q", "-m", "changes", date="2026-04-01T12:00:00+00:00")
 
     text = release.content_changelog(root, "2026.2")
-    sections = dict(re.findall(r"## (Fiches \w+ (?:à jour )?)\(\d+\)\n\n(.*?)(?=\n## |\Z)", text, re.S))
-    assert "depuis v0" in text
-    assert "Le village témoin (Essai-les-Bains)" in sections["Fiches ajoutées "]
-    assert "fiches/le-juch.md" in sections["Fiches mises à jour "]
-    assert "fiches/ayen.md" in sections["Fiches retirées "] and "Le durable a son village" in sections["Fiches retirées "]
-    assert "Fiches ajoutées (1)" in text and "Fiches mises à jour (1)" in text and "Fiches retirées (1)" in text
+    sections = dict(re.findall(r"## ([\w ]+?) \(\d+\)\n\n(.*?)(?=\n## |\Z)", text, re.S))
+    assert "Fiches expériences, depuis v0" in text
+    assert "Le village témoin (Essai-les-Bains)" in sections["Ajouts"]
+    assert "fiches/le-juch.md" in sections["Mises à jour"]
+    assert "fiches/ayen.md" in sections["Retraits"] and "Le durable a son village" in sections["Retraits"]
+    assert "Ajouts (1)" in text and "Mises à jour (1)" in text and "Retraits (1)" in text
     assert "a-propos" not in text   # pages are not fiches
 
 
@@ -65,7 +65,7 @@ def test_changelog_without_tag_lists_every_fiche_as_added(tmp_path):
     git(root, "init", "-q", "-b", "main")
     text = release.content_changelog(root, "1")
     n = len(list((root / "fiches").glob("*.md")))
-    assert f"Fiches ajoutées ({n})" in text and "Fiches retirées (0)" in text
+    assert f"Ajouts ({n})" in text and "Retraits (0)" in text
 
 
 def test_zip_is_sorted_dated_and_independent_of_file_times(tmp_path):
@@ -168,7 +168,7 @@ def test_release_twice_gives_identical_files(tmp_path):
     assert len({s for s, _ in starts}) == len(starts), "deux fiches commencent sur la même page"
     assert not too_long, f"fiches de plus de 2 pages dans le livret : {too_long}"
     assert len(pages) >= len(starts) + 1, "le livret devrait compter au moins une page par fiche"
-    assert "Fiches ajoutées" in (dist / "CHANGELOG-contenu.md").read_text(encoding="utf-8")
+    assert "Fiches expériences" in (dist / "CHANGELOG-contenu.md").read_text(encoding="utf-8")
 
 
 # -- continuous integration -------------------------------------------------------------------

@@ -44,7 +44,7 @@ def public_data(cat: Catalogue, record: Record) -> dict:
 
 def _licence(cat: Catalogue) -> dict:
     lic = publish_conf(cat).get("licence", "")
-    ref = cat.project.referentials.get("licences")
+    ref = cat.project.referentials.get(publish_conf(cat).get("licences_referential", "licences"))
     term = ref.terms.get(lic) if ref else None
     return {"name": lic, "title": term.label if term else lic, "path": term.extra.get("url", "") if term else ""}
 
@@ -194,7 +194,7 @@ def jsonld_for(cat: Catalogue, record: Record, settings: SiteSettings) -> dict:
     for tax in jl.get("keywords") or []:
         ref = cat.project.referentials[cat.project.taxonomies[tax].referential]
         keywords += [ref.label(v, short=True) for v in cat.terms_of(record, tax)]
-    out = {"@context": "https://schema.org", "@type": "CreativeWork", "inLanguage": "fr",
+    out = {"@context": "https://schema.org", "@type": "CreativeWork", "inLanguage": conf.get("language", "fr"),
            "name": d.get(col.title_field), "description": get_field(d, conf.get("summary_field", "description")),
            # a theme may carry a principle's label: each keyword once
            "keywords": list(dict.fromkeys(keywords)), "dateModified": d.get(col.date_field) if col.date_field else None}
@@ -202,12 +202,14 @@ def jsonld_for(cat: Catalogue, record: Record, settings: SiteSettings) -> dict:
         place = {"@type": "Place", "name": get_field(d, conf["place_field"])}
         if jl.get("region_taxonomy"):
             ref = cat.project.referentials[cat.project.taxonomies[jl["region_taxonomy"]].referential]
-            place["address"] = {"@type": "PostalAddress", "addressCountry": "FR",
+            place["address"] = {"@type": "PostalAddress", "addressCountry": conf.get("country"),
                                 "addressRegion": ", ".join(ref.label(r) for r in cat.terms_of(record, jl["region_taxonomy"]))}
+            place["address"] = {k: v for k, v in place["address"].items() if v}
         out["about"] = place
-    lic = cat.project.referentials.get("licences")
-    term = lic.terms.get(str(d.get("licence", conf.get("licence", "")))) if lic else None
-    out["license"] = term.extra.get("url") if term else d.get("licence")
+    licence_field = conf.get("licence_field", "licence")   # the record's own licence, else the wiki's
+    lic = cat.project.referentials.get(conf.get("licences_referential", "licences"))
+    term = lic.terms.get(str(get_field(d, licence_field) or conf.get("licence", ""))) if lic else None
+    out["license"] = term.extra.get("url") if term else get_field(d, licence_field)
     out.update(_jsonld_provenance(provenance_of(cat.project, d)))
     if site:
         out["url"] = record_url(cat, record, settings)
@@ -236,7 +238,8 @@ def atom_feed(cat: Catalogue, settings: SiteSettings) -> str:
     recs = sorted(cat[cname].values(), key=lambda r: (str(r.data.get(col.date_field, "")), r.id), reverse=True)
     updated = max((str(r.data.get(col.date_field, "")) for r in recs), default="1970-01-01")
     title = cat.project.config.get("title", "")
-    lines = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">',
+    language = xml_escape(str(publish_conf(cat).get("language", "fr")))
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{language}">',
              f"  <title>{xml_escape(title)} – ajouts et mises à jour</title>",
              f'  <id>{xml_escape(site)}/</id>', f'  <link href="{xml_escape(site)}/" />',
              f'  <link rel="self" href="{xml_escape(site)}/flux.xml" />',

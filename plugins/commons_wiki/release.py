@@ -27,10 +27,12 @@ from urllib.parse import urljoin, urlparse
 import yaml
 
 from .catalogue import load_catalogue
+from .export import export_files
 from .frontmatter import parse_markdown
 from .problems import format_problems
-from .project import load_project
+from .project import get_field, load_project
 from .provenance import provenance_of
+from .scaffold import main_collection
 from .settings import SiteSettings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -280,24 +282,32 @@ def site_url(root: Path) -> str:
 
 
 # -- content changelog --------------------------------------------------------------------
-def _title(text: str | None, slug: str, project) -> str:
-    """« Titre (Territoire) — Contribution de X (2026-11-30) », from a fiche's text at some commit."""
+def _title(text: str | None, slug: str, project, col) -> str:
+    """« Titre (Territoire) — Contribution de X (2026-11-30) », from a record's text at some commit
+    (its title field, and wiki.yml `publish.place_field` when there is one)."""
     if not text:
         return slug
     data = parse_markdown(text, slug).data
-    if not (isinstance(data, dict) and data.get("titre")):
+    if not (isinstance(data, dict) and get_field(data, col.title_field)):
         return slug
-    where = (data.get("territoire") or {}).get("nom") if isinstance(data.get("territoire"), dict) else None
-    title = f"{data['titre']} ({where})" if where else str(data["titre"])
+    place_field = (project.config.get("publish") or {}).get("place_field")
+    where = get_field(data, place_field) if place_field else None
+    name = get_field(data, col.title_field)
+    title = f"{name} ({where})" if isinstance(where, str) and where else str(name)
     prov = provenance_of(project, data)
     origin = prov.label if prov.from_document else prov.credit()
     return f"{title} — {origin}" if origin else title
 
 
-def content_changelog(root: Path, version: str, folder: str = "fiches") -> str:
-    """Fiches added, updated and removed since the previous v* tag (all added without a tag)."""
+def content_changelog(root: Path, version: str) -> str:
+    """Records of the main collection (wiki.yml `publish.collection`) added, updated and removed
+    since the previous v* tag (all added without a tag)."""
     root = Path(root)
     project = load_project(root)
+    col = main_collection(project)
+    if col is None:
+        return f"# Évolution du contenu – version {version}\n\nAucune collection publiée.\n"
+    folder = col.folder
     tag = None
     described = _git(root, "describe", "--tags", "--abbrev=0", "--match", "v*")
     if described.returncode == 0:
@@ -317,14 +327,14 @@ def content_changelog(root: Path, version: str, folder: str = "fiches") -> str:
                 text = old.stdout if old.returncode == 0 else None
             else:
                 text = (root / path).read_text(encoding="utf-8") if (root / path).exists() else None
-            changes[kind].append((Path(path).stem, _title(text, Path(path).stem, project)))
+            changes[kind].append((Path(path).stem, _title(text, Path(path).stem, project, col)))
     else:
         for path in sorted((root / folder).glob("*.md")):
-            changes["A"].append((path.stem, _title(path.read_text(encoding="utf-8"), path.stem, project)))
+            changes["A"].append((path.stem, _title(path.read_text(encoding="utf-8"), path.stem, project, col)))
 
     since = f"depuis {tag}" if tag else "première version publiée"
-    lines = [f"# Évolution du contenu – version {version}", "", f"Fiches expériences, {since}.", ""]
-    for kind, heading in (("A", "Fiches ajoutées"), ("M", "Fiches mises à jour"), ("D", "Fiches retirées")):
+    lines = [f"# Évolution du contenu – version {version}", "", f"{col.label}, {since}.", ""]
+    for kind, heading in (("A", "Ajouts"), ("M", "Mises à jour"), ("D", "Retraits")):
         items = sorted(changes[kind])
         lines += [f"## {heading} ({len(items)})", ""]
         lines += [f"- {title} — `{folder}/{slug}.md`" for slug, title in items] or ["Aucune."]
@@ -368,10 +378,6 @@ def make_livret(root: Path, dist: Path, version: str, epoch: int, site: Path | N
             page.unlink(missing_ok=True)  # not part of the published site
 
 
-EXPORTED = ("donnees/fiches.json", "donnees/fiches.csv", "donnees/ressources.json",
-            "donnees/datapackage.json", "schema/fiche.schema.json", "schema/ressource.schema.json", "flux.xml")
-
-
 def make_all(root: Path, dist: Path, version: str, epoch: int, out=sys.stdout) -> list:
     cat = load_catalogue(root)
     if cat.problems:
@@ -387,13 +393,15 @@ def make_all(root: Path, dist: Path, version: str, epoch: int, out=sys.stdout) -
     with tempfile.TemporaryDirectory(prefix="cw-release-") as tmp:
         online = build_site(root, ONLINE_CONFIG, Path(tmp) / "en-ligne", version, epoch)
         print("site en ligne construit", file=out)
-        # the open data, as published on the site (same version, same site URL in the feed)
-        for rel in EXPORTED:
+        # the open data, as published on the site (same version, same site URL in the feed):
+        # the files export.py writes for this wiki (none without a `publish` block)
+        for rel in export_files(cat, version):
             target = dist / "donnees" / Path(rel).name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(online / rel, target)
             written.append(target)
-        written.append(make_livret(root, dist, version, epoch, site=online))
+        if (online / "livret" / "index.html").exists():   # a wiki with a booklet view
+            written.append(make_livret(root, dist, version, epoch, site=online))
         top = f"{name}-site-{version}"
         written.append(write_zip(online, dist / f"{top}.zip", top, epoch))
         written.append(make_offline(root, dist, version, epoch))

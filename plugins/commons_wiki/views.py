@@ -98,6 +98,16 @@ def json_script(value) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+# Country-specific map shapes, imported only by a wiki whose wiki.yml `map.module` names them.
+MAP_MODULES = {"france-departements": "commons_wiki.geo"}
+
+
+def map_shapes(module: str) -> tuple:
+    """(view box, group transform, shapes) of a map module (wiki.yml `map.module`)."""
+    import importlib
+    return importlib.import_module(MAP_MODULES[module]).department_shapes()
+
+
 def _band_of(bands: list, value) -> list:
     """The id of the band (min ≤ value < max) a number falls in, as a one-item list."""
     for band in bands:
@@ -327,9 +337,8 @@ class Renderer:
         return [{"id": v, "label": v} for v in sorted(counts)]
 
     def departement_map(self, page: str) -> dict:
-        from .geo import department_shapes
-        view_box, transform, shapes = department_shapes()
         conf = self.project.config["map"]
+        view_box, transform, shapes = map_shapes(conf["module"])
         taxonomy = conf["taxonomy"]
         by_dep: dict = {}
         for rec in self.cat[conf["collection"]].values():
