@@ -52,11 +52,14 @@ FILES = {
             required_headings: ["Histoire"]
             unique_together: [nom, commune]
             published: true
+            label: Tiers-lieux
+            scaffold: {noun: lieu, title: Nouveau tiers-lieu, file_name_from: nom, questions: [nom, commune, services]}
         taxonomies:
           services: {field: services, referential: services, url: services}
         views:
           - {template: service.md.j2, per: term, output: "{url}/{term}.md"}
           - {template: accueil.md.j2, output: index.md}
+        publish: {collection: lieux, marker: data-lieu, language: fr}
     """,
     "schema/referentiels/services.yml": """
         titre: Services
@@ -182,10 +185,8 @@ def make_wiki(root: Path) -> Path:
     return root
 
 
-# The open-data exports (export.py) still assume a Smart village wiki (collection "fiches",
-# referentials "principes", "thematiques", "regions", "licences"): the pages are checked on a
-# build with exports off, and the default build is an expected failure until export.py reads
-# its collections from wiki.yml (strict: it will say so when it passes).
+# The pages are also checked on a build with the plugin's `exports: false` (no open data written,
+# none expected by the post-build checks); the default build writes them (see the tests below).
 NO_EXPORTS = ("  - commons-wiki\n", "  - commons-wiki:\n      exports: false\n")
 
 
@@ -253,3 +254,54 @@ def test_second_wiki_mistake_is_reported(tmp_path):
 
     built = run_mkdocs(root)
     assert built.returncode != 0 and f"lieux/le-moulin.md:{line}: services[0]" in built.stderr
+
+
+# -- the tools on the second wiki: new, validate, export, release ----------------------------------
+def cli(root: Path, *args, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "commons_wiki.cli", "--root", str(root), *args], input=stdin,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_second_wiki_scaffolds_its_own_records(tmp_path):
+    """`commons-wiki new lieu`: its questions (name, commune, services by code or label), its file."""
+    root = make_wiki(tmp_path / "wiki")
+    asked = cli(root, "new", "lieu", stdin="La Grange\nVal-d'en-Haut\ncafé, Fablab\n")
+    assert asked.returncode == 0, asked.stdout + asked.stderr
+    assert "Nouveau tiers-lieu" in asked.stdout and "Fichier créé : lieux/la-grange.md" in asked.stdout
+    from commons_wiki.frontmatter import parse_markdown
+    data = parse_markdown((root / "lieux" / "la-grange.md").read_text(encoding="utf-8"), "x").data
+    assert data["nom"] == "La Grange" and data["commune"] == "Val-d'en-Haut" and data["services"] == ["cafe", "fablab"]
+    quiet = cli(root, "new", "lieu", "--champ", "nom=Le Hangar", "--champ", "commune=Saint-Jean", "--non-interactif")
+    assert quiet.returncode == 0 and (root / "lieux" / "le-hangar.md").exists(), quiet.stdout + quiet.stderr
+    wrong = cli(root, "new", "fiche")
+    assert wrong.returncode == 2 and "Type « fiche » inconnu : type(s) disponible(s) : lieu" in wrong.stdout
+    assert "Traceback" not in asked.stderr + quiet.stderr + wrong.stderr
+    # the new records are unfinished: validate names what is left to do, file by file
+    checked = cli(root, "validate")
+    assert checked.returncode == 1 and "lieux/la-grange.md" in checked.stdout and "lieux/le-hangar.md" in checked.stdout
+    assert "lieux/la-fabrique.md" not in checked.stdout
+
+
+def test_second_wiki_exports_and_releases(tmp_path):
+    root = make_wiki(tmp_path / "wiki")
+    assert cli(root, "validate").returncode == 0
+    exported = cli(root, "export", "--out", str(tmp_path / "donnees"))
+    assert exported.returncode == 0, exported.stderr
+    data = json.loads((tmp_path / "donnees" / "lieux.json").read_text(encoding="utf-8"))
+    assert sorted(data["lieux"]) == ["l-atelier", "la-fabrique", "le-moulin"]
+    assert (tmp_path / "donnees" / "lieux.csv").exists() and (tmp_path / "donnees" / "flux.xml").exists()
+    release = subprocess.run([sys.executable, "-m", "commons_wiki.release", "all", "--root", str(root),
+                              "--version", "1.0", "--dist", str(tmp_path / "dist")],
+                             capture_output=True, text=True, timeout=600)
+    assert release.returncode == 0, release.stdout + release.stderr
+    dist = tmp_path / "dist"
+    names = sorted(p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file())
+    assert "donnees/lieux.json" in names and "CHANGELOG-contenu.md" in names and "SHA256SUMS" in names
+    assert any(n.startswith("tiers-lieux-site-1.0") and n.endswith(".zip") for n in names), names
+    assert not any(n.endswith(".pdf") for n in names)   # no booklet view: no booklet
+    changelog = (dist / "CHANGELOG-contenu.md").read_text(encoding="utf-8")
+    assert "Tiers-lieux, première version publiée" in changelog and "La Fabrique" in changelog
+    assert "pas de copie hors ligne : mkdocs.offline.yml absent" in release.stdout
+    offline = subprocess.run([sys.executable, "-m", "commons_wiki.release", "offline", "--root", str(root)],
+                             capture_output=True, text=True, timeout=300)
+    assert offline.returncode == 1 and "n'a pas de copie hors ligne" in offline.stderr and "Traceback" not in offline.stderr

@@ -24,9 +24,17 @@ def _page_file(site: Path, md_path: str, directory_urls: bool) -> Path:
 
 
 def search_documents(site: Path) -> list:
-    """The pages of the site's search index, as {"location": …} (commons_wiki.search_index)."""
-    from .search_index import read
-    return [{"location": page[0]} for page in read(site)["pages"]]
+    """The pages of the site's search index, as {"location": …}: ours (commons_wiki.search_index),
+    or the theme's when the wiki declares no `search` block."""
+    from .search_index import INDEX_FILE, read
+    if (site / "search" / INDEX_FILE).exists():
+        return [{"location": page[0]} for page in read(site)["pages"]]
+    for name in ("search_index.json", "search_index.js"):
+        path = site / "search" / name
+        if path.exists():
+            text = path.read_text(encoding="utf-8")
+            return json.loads(text[text.index("{"): text.rindex("}") + 1])["docs"]
+    return []
 
 
 def _diff(what: str, found, expected) -> str | None:
@@ -41,7 +49,7 @@ def _diff(what: str, found, expected) -> str | None:
     return " ; ".join(parts)
 
 
-def check_site(cat: Catalogue, site: Path, renderer: Renderer) -> list:
+def check_site(cat: Catalogue, site: Path, renderer: Renderer, exports: bool = True) -> list:
     """French messages for every count that does not match; empty when all is well."""
     conf = cat.project.config.get("publish") or {}
     cname = conf.get("collection")
@@ -58,7 +66,8 @@ def check_site(cat: Catalogue, site: Path, renderer: Renderer) -> list:
     pages = {rid for rid, rec in records.items() if page_of(renderer.record_page(rec)).exists()}
     found = [_diff(f"pages de {cname}", pages, set(records))]
     found.append(_check_search(site, cname, records, renderer, directory_urls))
-    found += _check_exports(site, cname, set(records))
+    if exports:   # the plugin's `exports: false` writes none
+        found += _check_exports(site, cname, set(records))
     for listing in conf.get("listing_pages") or []:
         found += _check_listing(page_of(listing), listing, marker, marked, set(records))
     found += _check_term_pages(cat, cname, renderer, page_of, marked)

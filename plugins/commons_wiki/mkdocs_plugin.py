@@ -183,7 +183,7 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
             write_site_exports(self.catalogue, site, self.settings)
         if self.config.checks:
             from .checks import check_site
-            problems = check_site(self.catalogue, site, self.renderer)
+            problems = check_site(self.catalogue, site, self.renderer, exports=self.config.exports)
             theme_page = site / "404.html"   # written by the theme alone: its inline scripts are the theme's
             problems += self.scripts.problems(theme_page.read_text(encoding="utf-8") if theme_page.exists() else "")
             if problems:

@@ -352,6 +352,8 @@ def write_checksums(dist: Path) -> Path:
 
 # -- the three commands ------------------------------------------------------------------------
 def make_offline(root: Path, dist: Path, version: str, epoch: int, site: Path | None = None) -> Path:
+    if site is None and not (root / OFFLINE_CONFIG).exists():
+        raise ReleaseError(f"ce wiki n'a pas de copie hors ligne : {OFFLINE_CONFIG} est absent")
     name = project_name(root)
     with tempfile.TemporaryDirectory(prefix="cw-offline-") as tmp:
         site = site or build_site(root, OFFLINE_CONFIG, Path(tmp) / "site", version, epoch)
@@ -404,7 +406,10 @@ def make_all(root: Path, dist: Path, version: str, epoch: int, out=sys.stdout) -
             written.append(make_livret(root, dist, version, epoch, site=online))
         top = f"{name}-site-{version}"
         written.append(write_zip(online, dist / f"{top}.zip", top, epoch))
-        written.append(make_offline(root, dist, version, epoch))
+        if (root / OFFLINE_CONFIG).exists():   # a wiki with an offline copy
+            written.append(make_offline(root, dist, version, epoch))
+        else:
+            print(f"pas de copie hors ligne : {OFFLINE_CONFIG} absent", file=out)
     changelog = dist / "CHANGELOG-contenu.md"
     changelog.write_text(content_changelog(root, version), encoding="utf-8")
     written.append(changelog)
