@@ -17,7 +17,7 @@ from .analyser import browser_script
 from .catalogue import load_catalogue
 from .problems import WARNING_LABEL, format_problems, problems_page
 from .project import source_paths
-from .search_index import write_site_index
+from .search_index import page_entries, write_site_index
 from .settings import SiteSettings
 from .views import Renderer, TemplateMistake
 
@@ -78,6 +78,7 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
         self.sources = {}   # docs path -> project file behind it (for edit links)
         self.search_collection = (self.catalogue.project.config.get("search") or {}).get("collection")
         self.search_pages = {}   # page location -> record, for the search index
+        self.search_entries: list = []   # the record pages' sections (search_index.page_entries)
         from .catalogue import link_references
         self.references = link_references(self.catalogue.project)
         self.scripts = self._script_audit(config)
@@ -158,7 +159,13 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
         return markdown
 
     def on_page_content(self, html, page, config, files):
-        return self.renderer.restore_raw(html)
+        html = self.renderer.restore_raw(html)
+        if page.url in self.search_pages:
+            # our index reads a record page's sections here; the theme's search plugin, which
+            # would parse its HTML again, skips it
+            page.meta["search"] = dict(page.meta.get("search") or {}, exclude=True)
+            self.search_entries += page_entries(page.url, html)
+        return html
 
     def on_post_page(self, output, page, config):
         # after Material's search plugin has indexed the page (on_page_context)
@@ -177,7 +184,7 @@ class CommonsWikiPlugin(BasePlugin[CommonsWikiConfig]):
                                   "recherche de Material : ajoutez à overrides/main.html "
                                   "{% block config %}{{ super() | commons_search_worker }}{% endblock %} "
                                   "(voir README, la recherche).")
-            write_site_index(site, self.catalogue, self.renderer, self.search_pages)
+            write_site_index(site, self.catalogue, self.renderer, self.search_pages, self.search_entries)
         if self.config.exports:
             from .export import write_site_exports
             write_site_exports(self.catalogue, site, self.settings)
