@@ -6,12 +6,14 @@ import difflib
 import re
 import unicodedata
 
+# the combining marks NFKD separates from their letters: the same ranges as commons.js and analyse-fr.js
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
 
 def fold(text: str) -> str:
     """Lower case without accents or ligatures (« Cœur » -> « coeur »): suggestions, slugs and the
     catalogue's text filter. commons.js folds the same way (tests/fixtures/pliage.json, run in both)."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = _MARKS.sub("", unicodedata.normalize("NFKD", str(text))).lower()
     return text.replace("œ", "oe").replace("æ", "ae").replace("\u2019", "'")
 
 

@@ -163,7 +163,17 @@ class _StrictEnvironment(jinja2.Environment):
     declared: frozenset = frozenset()
 
     def getattr(self, obj, attribute):
-        return self._optional(obj, attribute, super().getattr(obj, attribute))
+        # Jinja's own lookup (attribute, then key), written out: it runs millions of times
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            if type(obj) is dict and attribute in self.declared:
+                return None
+            return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj, argument):
         return self._optional(obj, argument, super().getitem(obj, argument))
