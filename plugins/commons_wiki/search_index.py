@@ -208,14 +208,20 @@ def _weights(docs: list) -> dict[str, dict[int, float]]:
     return postings
 
 
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_SMALL = [a + b for a in _DIGITS for b in _DIGITS]   # "00"…"zz": numbers below 1,296, written once
+
+
 def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    if number < 36:
+        return _DIGITS[number]
+    if number < 1296:
+        return _SMALL[number].lstrip("0")
     out = ""
-    while True:
+    while number:
         number, rest = divmod(number, 36)
-        out = digits[rest] + out
-        if not number:
-            return out
+        out = _DIGITS[rest] + out
+    return out
 
 
 def _encode(row: dict[int, float]) -> str:
@@ -223,7 +229,8 @@ def _encode(row: dict[int, float]) -> str:
     numbers, weights × 10). A string: the browser reads it only for the words it looks up."""
     numbers, previous = [], 0
     for number in sorted(row):
-        numbers += [_base36(number - previous), _base36(max(1, round(row[number] * 10)))]
+        numbers.append(_base36(number - previous))
+        numbers.append(_base36(max(1, round(row[number] * 10))))
         previous = number
     return ",".join(numbers)
 
