@@ -120,12 +120,30 @@ def latency_pair(target) -> dict:
     return {"first": out["first"], "second": out["second"], "external": len(out["external"])}
 
 
-def measure(kind: str, n: int, workdir: Path, source: Path) -> dict:
+def median_builds(ours: Path, vanilla: Path, repeats: int) -> dict:
+    """Both builds, one after the other, ``repeats`` times: a ratio of two builds measured minutes
+    apart on a shared 2-core machine moved by ±20 % here; the median of interleaved pairs does not."""
+    runs: dict = {"ours": [], "vanilla": []}
+    for _ in range(repeats):
+        runs["vanilla"].append(run.build(vanilla, strict=False))
+        runs["ours"].append(run.build(ours))
+    ratios = sorted(o["wall"] / v["wall"] for o, v in zip(runs["ours"], runs["vanilla"], strict=True))
+    out = {}
+    for name, builds in runs.items():
+        middle = sorted(builds, key=lambda b: b["wall"])[len(builds) // 2]
+        out[name] = dict(middle, cpu=sorted(b["cpu"] for b in builds)[len(builds) // 2])
+    out["ratios"] = ratios
+    return out
+
+
+def measure(kind: str, n: int, workdir: Path, source: Path, repeats: int = 3) -> dict:
     print(f"{kind}, N = {n} : préparation…", flush=True)
     ours, vanilla = prepare(workdir, kind, n, source)
     row = {"kind": kind, "n": n}
+    builds = median_builds(ours, vanilla, repeats)
+    row["ratios"] = builds["ratios"]
     for name, root, strict in (("vanilla", vanilla, False), ("ours", ours, True)):
-        b = run.build(root, strict=strict)
+        b = builds[name]
         run.build(root, "mkdocs.offline.yml", site="site-offline", strict=strict)
         site = root / "site"
         with _Served(site) as served:
@@ -153,8 +171,9 @@ def report(rows: list) -> str:
              "Processeur ralenti 4× (CDP Emulation.setCPUThrottlingRate) pour les réponses de la recherche ; "
              f"requête « {QUERIES[0]} » tapée au clavier dès le chargement de l'accueil, puis « {QUERIES[1]} ». "
              "« En ligne » : site servi en HTTP sur la machine ; « hors ligne » : copie hors ligne ouverte en file://. "
-             "Build : durée réelle, et entre parenthèses le rapport des temps processeur (moins sensible aux "
-             f"autres processus de la machine ; charge moyenne au début : {run.os.getloadavg()[0]:.1f}).",
+             "Build : médiane de trois builds de chaque côté, alternés (nous, vanilla, nous…) ; entre parenthèses "
+             "le rapport des temps processeur médians, puis les rapports des trois paires "
+             f"(charge moyenne de la machine au début : {run.os.getloadavg()[0]:.1f}).",
              "",
              "| fiches | N | build nous / vanilla | ratio (processeur) | site nous / vanilla | ratio | HTML par fiche nous / vanilla "
              "| index par 100 fiches nous (brut / gzip) | vanilla (brut / gzip) | 1re visite d'une fiche nous (brut / gzip) "
@@ -165,7 +184,8 @@ def report(rows: list) -> str:
         o, v, per = r["ours"], r["vanilla"], r["n"] / 100
         lines.append(
             f"| {r['kind']} | {r['n']} | {o['build']:.1f} s / {v['build']:.1f} s "
-            f"| {o['build'] / v['build']:.2f} ({o['cpu'] / v['cpu']:.2f}) "
+            f"| {o['build'] / v['build']:.2f} ({o['cpu'] / v['cpu']:.2f} ; "
+            f"{' · '.join(f'{x:.2f}' for x in r['ratios'])}) "
             f"| {_mb(o['size'])} / {_mb(v['size'])} | {o['size'] / v['size']:.2f} "
             f"| {_mb(o['html_per_fiche'])} / {_mb(v['html_per_fiche'])} "
             f"| {_mb(o['index']['raw'] / per)} / {_mb(o['index']['gzip'] / per)} "
